@@ -1,1 +1,45 @@
-//! Runtime (work in progress).
+//! Runtime for the API clients that `migrate-codegen` generates for PowerStore, Oracle EPM
+//! LCM and ViPR.
+//!
+//! Generated code is thin: it builds a [`Request`], hands it to a [`Transport`] and decodes
+//! the [`RawResponse`]. Everything that is the same for every operation lives here, written
+//! once by hand: authentication and login sessions, safe retries, logging with credentials
+//! hidden, error bodies, paging and waiting for jobs. `docs/runtime-contract.md` lists the API
+//! that generated code may use.
+
+#![deny(missing_docs)]
+
+mod auth;
+pub mod check;
+mod error;
+mod paging;
+mod redact;
+mod request;
+mod response;
+mod retry;
+mod secret;
+pub mod string_enum;
+mod transport;
+mod validate;
+mod wait;
+
+pub use auth::Auth;
+pub use error::{BoxError, Error};
+pub use request::{encode_path, Multipart, Request};
+pub use response::{RawResponse, Response};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use string_enum::StringEnum;
+pub use transport::{Transport, TransportBuilder};
+pub use validate::{Validate, ValidationError};
+
+pub use bytes::Bytes;
+pub use chrono;
+pub use futures;
+pub use futures::stream::BoxStream;
+pub use http::HeaderMap;
+pub use reqwest::Method;
+pub use serde_json;
+
+/// A UTC timestamp (RFC 3339 in JSON).
+pub type DateTime = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,387 @@
+//! The request a generated operation hands to the transport.
+//!
+//! `Request` is a plain, clonable description (method, path, query, headers, body) rather than
+//! a `reqwest::RequestBuilder`, because the transport may have to send it more than once (a
+//! retry, or a second try after logging in again) and paging sends variations of it.
+
+use crate::redact;
+use crate::{Bytes, Method};
+use serde::Serialize;
+use std::fmt::{self, Display, Write as _};
+use url::Url;
+
+/// A request relative to the transport's base URL.
+#[derive(Clone)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    /// `path` starts at the base URL's origin instead of its path (a followed href).
+    from_origin: bool,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Body,
+    pub(crate) accept: String,
+    operation: Option<&'static str>,
+    /// Why the request cannot be sent (e.g. the JSON body did not serialize).
+    pub(crate) invalid: Option<String>,
+}
+
+/// What a request carries after its headers.
+#[derive(Clone)]
+pub(crate) enum Body {
+    Empty,
+    Bytes { content_type: String, bytes: Bytes },
+    Form(Vec<(String, String)>),
+    Multipart(Multipart),
+}
+
+impl Request {
+    /// A request for `path`, relative to the base URL, whose path parameters are already
+    /// encoded with [`encode_path`].
+    pub fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            from_origin: false,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            accept: "application/json".to_owned(),
+            operation: None,
+            invalid: None,
+        }
+    }
+
+    /// A request for a link the server returned (LCM's `next`, `Job Status`).
+    ///
+    /// Only the href's path and query are kept: the request always goes to the transport's
+    /// own origin, so credentials never follow a link to another host.
+    pub fn from_href(method: Method, href: &str) -> Self {
+        Self::new(method, "").with_href(href)
+    }
+
+    /// This request (headers, accept, operation) sent to `href` instead, as in
+    /// [`Request::from_href`]; the old path and query are dropped.
+    pub fn with_href(mut self, href: &str) -> Self {
+        let absolute = Url::parse(href)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https"));
+        let (target, from_origin) = match &absolute {
+            Some(url) => (&url[url::Position::BeforePath..], true),
+            None => (href, href.starts_with('/')),
+        };
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        self.path = path.to_owned();
+        self.from_origin = from_origin;
+        self.query = url::form_urlencoded::parse(query.as_bytes())
+            .into_owned()
+            .collect();
+        self
+    }
+
+    /// Adds a query parameter.
+    pub fn query(mut self, name: &str, value: impl Display) -> Self {
+        self.query.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: impl Display) -> Self {
+        self.headers.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Sends `value` as an `application/json` body.
+    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_json::to_vec(value) {
+            Ok(bytes) => {
+                self.body = Body::Bytes {
+                    content_type: "application/json".to_owned(),
+                    bytes: bytes.into(),
+                }
+            }
+            Err(e) => self.invalid = Some(format!("the JSON body does not serialize: {e}")),
+        }
+        self
+    }
+
+    /// Sends the fields as an `application/x-www-form-urlencoded` body.
+    pub fn form(mut self, fields: Vec<(String, String)>) -> Self {
+        self.body = Body::Form(fields);
+        self
+    }
+
+    /// Sends a `multipart/form-data` body.
+    pub fn multipart(mut self, parts: Multipart) -> Self {
+        self.body = Body::Multipart(parts);
+        self
+    }
+
+    /// Sends raw bytes with the given content type.
+    pub fn body(mut self, content_type: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        self.body = Body::Bytes {
+            content_type: content_type.into(),
+            bytes: bytes.into(),
+        };
+        self
+    }
+
+    /// Replaces the `Accept` header (default `application/json`).
+    pub fn accept(mut self, media_type: &str) -> Self {
+        self.accept = media_type.to_owned();
+        self
+    }
+
+    /// Names the operation for logs and errors.
+    pub fn operation(mut self, name: &'static str) -> Self {
+        self.operation = Some(name);
+        self
+    }
+
+    /// The operation's name, or `METHOD path` when none was given.
+    pub(crate) fn operation_name(&self) -> String {
+        match self.operation {
+            Some(name) => name.to_owned(),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+
+    /// The full URL under `base`.
+    pub(crate) fn url(&self, base: &Url) -> Url {
+        let mut url = base.clone();
+        if self.from_origin {
+            url.set_path(&self.path);
+        } else {
+            let joined = format!(
+                "{}/{}",
+                base.path().trim_end_matches('/'),
+                self.path.trim_start_matches('/')
+            );
+            url.set_path(&joined);
+        }
+        url.set_query(None);
+        url.set_fragment(None);
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        url
+    }
+}
+
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<_> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), redact::query_value(k, v)))
+            .collect();
+        let headers: Vec<_> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if redact::is_sensitive(k) {
+                    "***"
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        let body = match &self.body {
+            Body::Empty => "none".to_owned(),
+            Body::Bytes {
+                content_type,
+                bytes,
+            } => format!("{content_type}, {} bytes", bytes.len()),
+            Body::Form(fields) => format!("form with {} fields", fields.len()),
+            Body::Multipart(parts) => format!("{parts:?}"),
+        };
+        f.debug_struct("Request")
+            .field("operation", &self.operation_name())
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &headers)
+            .field("body", &body)
+            .finish()
+    }
+}
+
+/// A `multipart/form-data` body: a clonable list of parts, turned into a
+/// `reqwest::multipart::Form` each time it is sent.
+#[derive(Clone, Default)]
+pub struct Multipart {
+    parts: Vec<Part>,
+}
+
+#[derive(Clone)]
+enum Part {
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        file_name: String,
+        bytes: Bytes,
+    },
+}
+
+impl Multipart {
+    /// An empty body.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text field.
+    pub fn text(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.parts.push(Part::Text {
+            name: name.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Adds a file (sent as `application/octet-stream`).
+    pub fn file(
+        mut self,
+        name: impl Into<String>,
+        file_name: impl Into<String>,
+        bytes: impl Into<Bytes>,
+    ) -> Self {
+        self.parts.push(Part::File {
+            name: name.into(),
+            file_name: file_name.into(),
+            bytes: bytes.into(),
+        });
+        self
+    }
+
+    /// The reqwest form for one send.
+    pub(crate) fn to_form(&self) -> reqwest::multipart::Form {
+        self.parts
+            .iter()
+            .fold(reqwest::multipart::Form::new(), |form, part| match part {
+                Part::Text { name, value } => form.text(name.clone(), value.clone()),
+                Part::File {
+                    name,
+                    file_name,
+                    bytes,
+                } => {
+                    let file = reqwest::multipart::Part::stream_with_length(
+                        reqwest::Body::from(bytes.clone()),
+                        bytes.len() as u64,
+                    )
+                    .file_name(file_name.clone())
+                    .mime_str("application/octet-stream")
+                    .expect("a constant, valid MIME type");
+                    form.part(name.clone(), file)
+                }
+            })
+    }
+}
+
+impl fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Text values can be credentials, so only names and sizes are shown.
+        f.debug_list()
+            .entries(self.parts.iter().map(|part| match part {
+                Part::Text { name, .. } => format!("{name} (text)"),
+                Part::File {
+                    name,
+                    file_name,
+                    bytes,
+                } => {
+                    format!("{name} ({file_name}, {} bytes)", bytes.len())
+                }
+            }))
+            .finish()
+    }
+}
+
+/// Percent-encodes one path segment (an id or name). Unreserved characters and `:` stay as
+/// they are, so ViPR URNs (`urn:storageos:Task:…:vdc1`) remain readable; `/`, `?`, `#`, `%`
+/// and spaces are encoded.
+pub fn encode_path(segment: &str) -> String {
+    let mut out = String::with_capacity(segment.len());
+    for byte in segment.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~:".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://array.example/api/rest/").unwrap()
+    }
+
+    #[test]
+    fn encode_path_keeps_urns_and_escapes_separators() {
+        assert_eq!(
+            encode_path("urn:storageos:Task:3f9a:vdc1"),
+            "urn:storageos:Task:3f9a:vdc1"
+        );
+        assert_eq!(encode_path("a b/c?d#e%"), "a%20b%2Fc%3Fd%23e%25");
+        assert_eq!(encode_path("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn paths_join_the_base_and_queries_are_encoded() {
+        let req = Request::new(Method::GET, "/import_session/x%2Fy")
+            .query("select", "id,name")
+            .query("name", "ilike.*a b*");
+        assert_eq!(
+            req.url(&base()).as_str(),
+            "https://array.example/api/rest/import_session/x%2Fy?select=id%2Cname&name=ilike.*a+b*"
+        );
+    }
+
+    #[test]
+    fn hrefs_keep_only_path_and_query() {
+        let req = Request::new(Method::GET, "details")
+            .header("X-Test", "1")
+            .with_href(
+                "https://elsewhere.example:8443/interop/rest/v2/x/details?limit=25&offset=25",
+            );
+        assert_eq!(
+            req.url(&base()).as_str(),
+            "https://array.example/interop/rest/v2/x/details?limit=25&offset=25"
+        );
+        assert_eq!(req.headers, vec![("X-Test".to_owned(), "1".to_owned())]);
+        let relative = Request::from_href(Method::GET, "next?offset=2");
+        assert_eq!(
+            relative.url(&base()).as_str(),
+            "https://array.example/api/rest/next?offset=2"
+        );
+    }
+
+    #[test]
+    fn debug_hides_credentials_and_bodies() {
+        let req = Request::new(Method::POST, "login")
+            .query("q", r#"{"userPassword":"pw1"}"#)
+            .header("X-Auth-Token", "tok1")
+            .json(&serde_json::json!({"password": "pw2"}))
+            .multipart(
+                Multipart::new()
+                    .text("password", "pw3")
+                    .file("f", "a.zip", vec![1, 2]),
+            );
+        let shown = format!("{req:?}");
+        for secret in ["pw1", "tok1", "pw2", "pw3"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("a.zip, 2 bytes"), "{shown}");
+    }
+
+    #[test]
+    fn unserializable_json_marks_the_request_invalid() {
+        let map = std::collections::HashMap::from([((1, 2), 3)]);
+        assert!(Request::new(Method::POST, "x").json(&map).invalid.is_some());
+    }
+}
