@@ -12,7 +12,7 @@
 mod auth;
 pub mod check;
 mod error;
-mod paging;
+pub mod paging;
 mod redact;
 mod request;
 mod response;
@@ -21,7 +21,7 @@ mod secret;
 pub mod string_enum;
 mod transport;
 mod validate;
-mod wait;
+pub mod wait;
 
 pub use auth::Auth;
 pub use error::{BoxError, Error};

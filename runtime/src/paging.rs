@@ -1,1 +1,150 @@
+//! Streams over paged collections, one item at a time.
+//!
+//! PowerStore pages with `offset`/`limit` and answers 206 plus `Content-Range: first-last/total`
+//! until the last page (200); a 416 means the collection shrank under us. LCM returns a page
+//! object with a `next` link. Both are exposed as a stream of items so callers never see pages,
+//! and LCM's links are followed on the transport's own origin only.
 
+use crate::{BoxStream, Error, Request, Transport};
+use futures::{stream, StreamExt, TryStreamExt};
+use serde::de::DeserializeOwned;
+
+/// The most items PowerStore returns in one page.
+const MAX_PAGE: u32 = 2000;
+
+/// Streams every item of a PowerStore collection, sending `request` once per page with
+/// `offset` and `limit` (`page_size`, clamped to 1..=2000) added to its query.
+pub fn content_range<T, E>(
+    transport: impl Into<Transport>,
+    request: Request,
+    page_size: u32,
+) -> BoxStream<'static, Result<T, Error<E>>>
+where
+    T: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    let transport = transport.into();
+    let limit = page_size.clamp(1, MAX_PAGE);
+    stream::try_unfold(Some(0u64), move |offset| {
+        let transport = transport.clone();
+        let request = request.clone();
+        async move {
+            let Some(offset) = offset else {
+                return Ok(None);
+            };
+            let page = request.query("offset", offset).query("limit", limit);
+            let raw = transport.send::<E>(page).await?;
+            let next = match raw.status() {
+                200 => None,
+                206 => {
+                    let range = raw
+                        .headers()
+                        .get(http::header::CONTENT_RANGE)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(parse_content_range)
+                        .ok_or_else(|| {
+                            raw.decode_error(
+                                "206 without a valid Content-Range: first-last/total".into(),
+                            )
+                        })?;
+                    let next = range.last + 1;
+                    range.total.is_none_or(|total| next < total).then_some(next)
+                }
+                416 => return Ok(None),
+                _ => return raw.error(),
+            };
+            let items = raw.json::<Vec<T>, E>()?.into_body();
+            let next = next.filter(|_| !items.is_empty());
+            Ok(Some((items, next)))
+        }
+    })
+    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+    .try_flatten()
+    .boxed()
+}
+
+/// Streams every item of an LCM-style paged resource: decodes each page as `P`, lets `split`
+/// take out its items and its `next` href, and follows that href (path and query only, sent
+/// to the transport's origin) until there is none or a page comes back empty.
+pub fn follow_next<P, I, E>(
+    transport: impl Into<Transport>,
+    request: Request,
+    split: fn(P) -> (Vec<I>, Option<String>),
+) -> BoxStream<'static, Result<I, Error<E>>>
+where
+    P: DeserializeOwned + Send + 'static,
+    I: Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    let transport = transport.into();
+    stream::try_unfold(Some(request), move |request| {
+        let transport = transport.clone();
+        async move {
+            let Some(request) = request else {
+                return Ok(None);
+            };
+            let raw = transport.send::<E>(request.clone()).await?;
+            if !(200..300).contains(&raw.status()) {
+                return raw.error();
+            }
+            let (items, next) = split(raw.json::<P, E>()?.into_body());
+            let next = next
+                .filter(|_| !items.is_empty())
+                .map(|href| request.with_href(&href));
+            Ok(Some((items, next)))
+        }
+    })
+    .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+    .try_flatten()
+    .boxed()
+}
+
+/// A parsed `Content-Range`.
+#[derive(Debug, PartialEq, Eq)]
+struct ContentRange {
+    last: u64,
+    /// `None` when the server sent `*`.
+    total: Option<u64>,
+}
+
+/// Reads `first-last/total` (PowerStore sends no unit; `items ` is tolerated).
+fn parse_content_range(value: &str) -> Option<ContentRange> {
+    let value = value.trim();
+    let value = value.strip_prefix("items ").unwrap_or(value);
+    let (range, total) = value.split_once('/')?;
+    let (first, last) = range.trim().split_once('-')?;
+    let (first, last) = (
+        first.trim().parse::<u64>().ok()?,
+        last.trim().parse::<u64>().ok()?,
+    );
+    let total = match total.trim() {
+        "*" => None,
+        n => Some(n.parse().ok()?),
+    };
+    (first <= last).then_some(ContentRange { last, total })
+}
+
+impl From<&Transport> for Transport {
+    fn from(transport: &Transport) -> Self {
+        transport.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_ranges() {
+        let range = |last, total| Some(ContentRange { last, total });
+        assert_eq!(parse_content_range("0-99/1000"), range(99, Some(1000)));
+        assert_eq!(
+            parse_content_range("items 100-199/789"),
+            range(199, Some(789))
+        );
+        assert_eq!(parse_content_range("0-3/*"), range(3, None));
+        for bad in ["", "0-99", "bytes 0-99/100", "a-b/c", "9-3/10", "0-99/x"] {
+            assert_eq!(parse_content_range(bad), None, "{bad}");
+        }
+    }
+}

@@ -95,7 +95,7 @@ impl RawResponse {
         })
     }
 
-    fn decode_error<E>(&self, source: BoxError) -> Error<E> {
+    pub(crate) fn decode_error<E>(&self, source: BoxError) -> Error<E> {
         Error::Decode {
             operation: self.operation.clone(),
             status: self.status,
