@@ -1,0 +1,436 @@
+//! Operations → the `Client` and its async methods.
+//!
+//! A method validates its inputs, builds a runtime `Request`, sends it through
+//! the `Transport` (which owns auth, retries and logging) and decodes the
+//! response by status. Paged operations also get a `_stream` method that walks
+//! every page through the runtime's pager.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operations::{body_type, form_name, optional_params, param_type, success_shape, SuccessShape};
+use super::types::constraint_checks;
+use super::{doc_attrs, ident, lit, type_tokens};
+use crate::ir::{Api, Body, Operation, Paging, Param, ParamLocation, QueryStyle, ResponseBody, TypeKind, TypeRef};
+use crate::normalize::unraw;
+
+/// The client struct and its methods.
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let title = if api.title.is_empty() { "the API".to_string() } else { api.title.clone() };
+    let doc = format!(" A client for {title} (spec version {}).", api.version);
+    let base_path = lit(&api.base_path);
+    let methods = api.operations.iter().map(|op| emit_operation(api, op));
+    quote! {
+        #[doc = #doc]
+        ///
+        /// Every method sends through the [`rt::Transport`] the client was made
+        /// with, which owns the base URL, authentication, retries and timeouts.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            transport: rt::Transport,
+        }
+
+        impl Client {
+            /// The path the API is served under; a transport's base URL is a
+            /// host's URL followed by this path.
+            pub const BASE_PATH: &'static str = #base_path;
+
+            /// A client that sends its requests through `transport`.
+            pub fn new(transport: rt::Transport) -> Self {
+                Client { transport }
+            }
+
+            /// The transport, for requests this client does not model.
+            pub fn transport(&self) -> &rt::Transport {
+                &self.transport
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// The inputs a method takes, in order, as `(name, type)`.
+fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let mut args = Vec::new();
+    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path || p.required) {
+        let name = ident(&p.name);
+        let ty = argument_type(api, p);
+        args.push(quote! { #name: #ty });
+    }
+    match &op.body {
+        Some(Body::Json(t)) => {
+            let ty = match t {
+                TypeRef::List(inner) => {
+                    let inner = type_tokens(api, inner, false);
+                    quote! { &[#inner] }
+                }
+                other => {
+                    let ty = type_tokens(api, other, false);
+                    quote! { &#ty }
+                }
+            };
+            args.push(quote! { body: #ty });
+        }
+        Some(Body::Multipart(_) | Body::Form(_)) => {
+            let form = ident(&form_name(op));
+            args.push(quote! { form: &operations::#form });
+        }
+        Some(Body::Binary(_)) => args.push(quote! { body: rt::Bytes }),
+        None => {}
+    }
+    if optional_params(op).next().is_some() {
+        let params = ident(&op.params_type);
+        args.push(quote! { params: &operations::#params });
+    }
+    args
+}
+
+fn argument_type(api: &Api, p: &Param) -> TokenStream {
+    match &p.ty {
+        TypeRef::String => quote! { &str },
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => param_type(api, p),
+        _ => {
+            let ty = param_type(api, p);
+            quote! { &#ty }
+        }
+    }
+}
+
+/// The success type a method returns inside `rt::Response`.
+fn success_type(api: &Api, op: &Operation) -> TokenStream {
+    match success_shape(op) {
+        SuccessShape::Single(body) => body_type(api, &body),
+        SuccessShape::Optional(body) => {
+            let ty = body_type(api, &body);
+            quote! { Option<#ty> }
+        }
+        SuccessShape::Enum => {
+            let name = ident(&op.response_type);
+            quote! { operations::#name }
+        }
+    }
+}
+
+fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let docs = doc_attrs(&op.docs);
+    let signature = format!(" `{} {}`", op.method, op.path);
+    let args = arguments(api, op);
+    let success = success_type(api, op);
+    let error = type_tokens(api, &op.error, false);
+    let build = build_request(api, op);
+    let decode = decode(op);
+    let paged = op.paging.as_ref().map(|paging| emit_stream(api, op, paging, &args, &build));
+    let send = if paged.is_some() {
+        let builder = format_ident!("{}_request", unraw(&op.name));
+        let names = argument_names(op);
+        quote! { let request = self.#builder(#(#names),*)?; }
+    } else {
+        quote! { #build }
+    };
+    let doc_sep = op.docs.text.is_some().then(|| quote! { #[doc = ""] });
+    quote! {
+        #docs
+        #doc_sep
+        #[doc = #signature]
+        pub async fn #name(&self, #(#args),*) -> Result<rt::Response<#success>, rt::Error<#error>> {
+            #send
+            let response = self.transport.send(request).await?;
+            #decode
+        }
+        #paged
+    }
+}
+
+fn argument_names(op: &Operation) -> Vec<proc_macro2::Ident> {
+    let mut names: Vec<_> = op.params.iter().filter(|p| p.location == ParamLocation::Path || p.required).map(|p| ident(&p.name)).collect();
+    match &op.body {
+        Some(Body::Json(_) | Body::Binary(_)) => names.push(format_ident!("body")),
+        Some(Body::Multipart(_) | Body::Form(_)) => names.push(format_ident!("form")),
+        None => {}
+    }
+    if optional_params(op).next().is_some() {
+        names.push(format_ident!("params"));
+    }
+    names
+}
+
+/// Statements that validate the inputs and leave the request in `request`.
+fn build_request(api: &Api, op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method);
+    let operation = lit(unraw(&op.name));
+    let mut out = TokenStream::new();
+
+    // Checks first: nothing is sent when an input is invalid.
+    for p in &op.params {
+        if p.constraints.is_empty() || p.style == QueryStyle::Pairs {
+            continue;
+        }
+        let value = ident(&p.name);
+        let wire = lit(&p.wire_name);
+        let by_value = matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
+        let checks = constraint_checks(&p.constraints, &p.ty, &wire, false);
+        if p.location == ParamLocation::Path || p.required {
+            let bind = if by_value { quote! { &#value } } else { quote! { #value } };
+            out.extend(quote! { { let value = #bind; #checks } });
+        } else {
+            out.extend(quote! { if let Some(value) = &params.#value { #checks } });
+        }
+    }
+    if let Some(Body::Json(TypeRef::Named(id))) = &op.body {
+        if !matches!(api.types[id.0].kind, TypeKind::Alias(_)) {
+            out.extend(quote! { rt::Validate::validate(body)?; });
+        }
+    }
+
+    let path = path_expression(op);
+    out.extend(quote! { let mut request = rt::Request::new(rt::Method::#method, #path).operation(#operation); });
+    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        out.extend(add_param(api, op, p));
+    }
+    match &op.body {
+        Some(Body::Json(_)) => out.extend(quote! { request = request.json(body); }),
+        Some(Body::Binary(media)) => out.extend(quote! { request = request.body(#media, body); }),
+        Some(Body::Multipart(fields)) => {
+            let parts = fields.iter().map(|f| {
+                let field = ident(&f.name);
+                let wire = lit(&f.wire_name);
+                let add = if f.ty == TypeRef::Bytes {
+                    quote! { parts = parts.file(#wire, #wire, value.clone()); }
+                } else {
+                    let text = text_of(&f.ty);
+                    quote! { parts = parts.text(#wire, #text); }
+                };
+                if f.required {
+                    quote! { { let value = &form.#field; #add } }
+                } else {
+                    quote! { if let Some(value) = &form.#field { #add } }
+                }
+            });
+            out.extend(quote! {
+                let mut parts = rt::Multipart::new();
+                #(#parts)*
+                request = request.multipart(parts);
+            });
+        }
+        Some(Body::Form(fields)) => {
+            let pairs = fields.iter().map(|f| {
+                let field = ident(&f.name);
+                let wire = lit(&f.wire_name);
+                let text = text_of(&f.ty);
+                if f.required {
+                    quote! { { let value = &form.#field; fields.push((#wire.to_string(), #text)); } }
+                } else {
+                    quote! { if let Some(value) = &form.#field { fields.push((#wire.to_string(), #text)); } }
+                }
+            });
+            out.extend(quote! {
+                let mut fields = Vec::new();
+                #(#pairs)*
+                request = request.form(fields);
+            });
+        }
+        None => {}
+    }
+    out
+}
+
+/// `format!`-free when the path has no parameters.
+fn path_expression(op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for segment in op.path.split('/').skip(1) {
+        template.push('/');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                template.push_str("{}");
+                let param = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name);
+                let value = param.map(|p| {
+                    let v = ident(&p.name);
+                    match p.ty {
+                        TypeRef::String => quote! { rt::encode_path(#v) },
+                        _ => quote! { rt::encode_path(&#v.to_string()) },
+                    }
+                });
+                args.push(value.unwrap_or_else(|| quote! { "" }));
+            }
+            None => template.push_str(&segment.replace('{', "{{").replace('}', "}}")),
+        }
+    }
+    if op.path.is_empty() {
+        template.push('/');
+    }
+    if args.is_empty() {
+        quote! { #template }
+    } else {
+        quote! { format!(#template, #(#args),*) }
+    }
+}
+
+/// The text form of a value `value: &T` for a query, header or form field.
+fn text_of(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Secret => quote! { value.expose().to_string() },
+        TypeRef::DateTime => quote! { value.to_rfc3339() },
+        TypeRef::List(inner) => {
+            let item = match **inner {
+                TypeRef::DateTime => quote! { item.to_rfc3339() },
+                TypeRef::Secret => quote! { item.expose().to_string() },
+                _ => quote! { item.to_string() },
+            };
+            quote! { value.iter().map(|item| #item).collect::<Vec<_>>().join(",") }
+        }
+        _ => quote! { value.to_string() },
+    }
+}
+
+fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
+    let wire = lit(&p.wire_name);
+    let field = ident(&p.name);
+    let operation = lit(unraw(&op.name));
+    let value_source = if p.required { quote! { Some(#field) } } else { quote! { params.#field.as_ref() } };
+    let add = match (p.location, p.style) {
+        (_, QueryStyle::Pairs) => {
+            return quote! {
+                for (name, value) in &params.#field {
+                    request = request.query(name, value);
+                }
+            };
+        }
+        (ParamLocation::Header, _) => {
+            let text = text_of(&p.ty);
+            quote! { request = request.header(#wire, #text); }
+        }
+        (_, QueryStyle::Json) => quote! {
+            let text = serde_json::to_string(value).map_err(|e| rt::Error::InvalidRequest {
+                operation: #operation.to_string(),
+                message: format!("{}: {e}", #wire),
+            })?;
+            request = request.query(#wire, text);
+        },
+        _ => {
+            let text = text_of(&p.ty);
+            quote! { request = request.query(#wire, #text); }
+        }
+    };
+    // `select` defaults to every field of the returned model.
+    if let (Some(model), "select", false) = (op.select_all, p.wire_name.as_str(), p.required) {
+        let model = type_tokens(api, &TypeRef::Named(model), false);
+        return quote! {
+            request = request.query(#wire, params.#field.as_deref().unwrap_or(#model::FIELDS));
+        };
+    }
+    let by_value = p.required && matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool);
+    let value_source = if by_value { quote! { Some(&#field) } } else { value_source };
+    quote! {
+        if let Some(value) = #value_source {
+            #add
+        }
+    }
+}
+
+/// The `match` on the status that turns the raw response into the result.
+/// Statuses that decode alike share an arm.
+fn decode(op: &Operation) -> TokenStream {
+    if op.responses.is_empty() {
+        return quote! {
+            match response.status() {
+                200..=299 => response.empty(),
+                _ => response.error(),
+            }
+        };
+    }
+    let arms = merge_arms(op, &success_shape(op));
+    quote! {
+        match response.status() {
+            #arms
+            _ => response.error(),
+        }
+    }
+}
+
+fn merge_arms(op: &Operation, shape: &SuccessShape) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let SuccessShape::Single(body) = shape {
+        let statuses = op.responses.iter().map(|r| r.status);
+        let decode = decoder(body);
+        out.extend(quote! { #(#statuses)|* => response.#decode(), });
+        return out;
+    }
+    for r in &op.responses {
+        let status = r.status;
+        let decode = decoder(&r.body);
+        out.extend(match shape {
+            SuccessShape::Optional(_) => match r.body {
+                ResponseBody::Empty => quote! { #status => response.empty().map(|r| r.map(|()| None)), },
+                _ => quote! { #status => response.#decode().map(|r| r.map(Some)), },
+            },
+            _ => {
+                let enum_name = ident(&op.response_type);
+                let variant = ident(&r.variant);
+                match r.body {
+                    ResponseBody::Empty => {
+                        quote! { #status => response.empty().map(|r| r.map(|()| operations::#enum_name::#variant)), }
+                    }
+                    _ => quote! { #status => response.#decode().map(|r| r.map(operations::#enum_name::#variant)), },
+                }
+            }
+        });
+    }
+    out
+}
+
+fn decoder(body: &ResponseBody) -> proc_macro2::Ident {
+    match body {
+        ResponseBody::Empty => format_ident!("empty"),
+        ResponseBody::Json(_) => format_ident!("json"),
+        ResponseBody::Text => format_ident!("text"),
+        ResponseBody::Binary => format_ident!("bytes"),
+    }
+}
+
+/// A private request builder shared by the method and its `_stream` twin.
+fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream], build: &TokenStream) -> TokenStream {
+    let Paging::ContentRange { max_page_size, default_order, item } = paging;
+    let builder = format_ident!("{}_request", unraw(&op.name));
+    let stream = format_ident!("{}_stream", unraw(&op.name));
+    let item = type_tokens(api, item, false);
+    let error = type_tokens(api, &op.error, false);
+    let names = argument_names(op);
+    let has = |wire: &str| optional_params(op).any(|p| p.wire_name == wire);
+    let mut adjust = TokenStream::new();
+    if optional_params(op).next().is_some() {
+        adjust.extend(quote! { let mut params = params.clone(); });
+        for wire in ["offset", "limit"] {
+            if has(wire) {
+                let field = ident(&optional_params(op).find(|p| p.wire_name == wire).map(|p| p.name.clone()).unwrap_or_default());
+                adjust.extend(quote! { params.#field = None; });
+            }
+        }
+        if let (Some(order), true) = (default_order, has("order")) {
+            let field = ident(&optional_params(op).find(|p| p.wire_name == "order").map(|p| p.name.clone()).unwrap_or_default());
+            adjust.extend(quote! { params.#field.get_or_insert_with(|| #order.to_string()); });
+        }
+        adjust.extend(quote! { let params = &params; });
+    }
+    let doc = format!(
+        " Every item of `{}`, fetched page by page (up to {max_page_size} a page) in a stable order; `offset` and `limit` are set by the pager.",
+        unraw(&op.name)
+    );
+    quote! {
+        fn #builder(&self, #(#args),*) -> Result<rt::Request, rt::ValidationError> {
+            #build
+            Ok(request)
+        }
+
+        #[doc = #doc]
+        pub fn #stream(&self, #(#args),*) -> rt::BoxStream<'static, Result<#item, rt::Error<#error>>> {
+            #adjust
+            match self.#builder(#(#names),*) {
+                Ok(request) => rt::paging::content_range(self.transport.clone(), request, #max_page_size),
+                Err(e) => Box::pin(rt::futures::stream::once(std::future::ready(Err(rt::Error::Validation(e))))),
+            }
+        }
+    }
+}

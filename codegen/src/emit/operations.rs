@@ -1,0 +1,145 @@
+//! Per-operation types: the optional inputs of an operation, its form body,
+//! and the enum of its responses when success statuses carry different bodies.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, type_tokens};
+use crate::ir::{Api, Body, Docs, FormField, Operation, Param, ParamLocation, QueryStyle, ResponseBody};
+
+/// Every per-operation type of the spec.
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let items = api.operations.iter().map(|op| {
+        let params = optional_params(op).next().is_some().then(|| emit_params(api, op));
+        let form = match &op.body {
+            Some(Body::Multipart(fields) | Body::Form(fields)) => Some(emit_form(api, op, fields)),
+            _ => None,
+        };
+        let response = (success_shape(op) == SuccessShape::Enum).then(|| emit_response_enum(api, op));
+        quote! { #params #form #response }
+    });
+    quote! { #(#items)* }
+}
+
+/// Parameters that go into the operation's `Params` struct: everything that
+/// is neither in the path nor required.
+pub(crate) fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.location != ParamLocation::Path && !p.required)
+}
+
+/// The Rust type of a parameter value.
+pub(crate) fn param_type(api: &Api, p: &Param) -> TokenStream {
+    if p.style == QueryStyle::Pairs {
+        return quote! { Vec<(String, String)> };
+    }
+    type_tokens(api, &p.ty, false)
+}
+
+fn emit_params(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.params_type);
+    let doc = format!(" Optional inputs of `{}`.", super::super::normalize::unraw(&op.name));
+    let fields = optional_params(op).map(|p| {
+        let docs = doc_attrs(&p.docs);
+        let field = ident(&p.name);
+        let ty = param_type(api, p);
+        let ty = if p.style == QueryStyle::Pairs { ty } else { quote! { Option<#ty> } };
+        quote! { #docs pub #field: #ty, }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// The name of an operation's form struct.
+pub(crate) fn form_name(op: &Operation) -> String {
+    format!("{}Form", op.params_type.trim_end_matches("Params"))
+}
+
+fn emit_form(api: &Api, op: &Operation, fields: &[FormField]) -> TokenStream {
+    let name = ident(&form_name(op));
+    let doc = format!(" The form body of `{}`.", super::super::normalize::unraw(&op.name));
+    let fields = fields.iter().map(|f| {
+        let docs = doc_attrs(&f.docs);
+        let field = ident(&f.name);
+        let ty = type_tokens(api, &f.ty, false);
+        let ty = if f.required { ty } else { quote! { Option<#ty> } };
+        quote! { #docs pub #field: #ty, }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// How the success responses of an operation are returned.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SuccessShape {
+    /// One body type for every success status (possibly `()`).
+    Single(ResponseBody),
+    /// A JSON body for some statuses and none for others: `Option<T>`.
+    Optional(ResponseBody),
+    /// Different bodies: an enum with a variant per status.
+    Enum,
+}
+
+pub(crate) fn success_shape(op: &Operation) -> SuccessShape {
+    let mut bodies: Vec<&ResponseBody> = Vec::new();
+    for r in &op.responses {
+        if !bodies.contains(&&r.body) {
+            bodies.push(&r.body);
+        }
+    }
+    match bodies.as_slice() {
+        [] => SuccessShape::Single(ResponseBody::Empty),
+        [one] => SuccessShape::Single((*one).clone()),
+        [a, ResponseBody::Empty] | [ResponseBody::Empty, a] if matches!(a, ResponseBody::Json(_)) => {
+            SuccessShape::Optional((*a).clone())
+        }
+        _ => SuccessShape::Enum,
+    }
+}
+
+fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.response_type);
+    let doc = format!(" The success responses of `{}`.", super::super::normalize::unraw(&op.name));
+    let variants = op.responses.iter().map(|r| {
+        let variant = ident(&r.variant);
+        let mut docs = r.docs.clone();
+        docs.text = Some(match docs.text {
+            Some(text) => format!("{}: {text}", r.status),
+            None => r.status.to_string(),
+        });
+        let docs = doc_attrs(&Docs { text: docs.text, deprecated: None });
+        match &r.body {
+            ResponseBody::Empty => quote! { #docs #variant, },
+            body => {
+                let ty = body_type(api, body);
+                quote! { #docs #variant(#ty), }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// The Rust type of a response body, as seen from outside `types`.
+pub(crate) fn body_type(api: &Api, body: &ResponseBody) -> TokenStream {
+    match body {
+        ResponseBody::Empty => quote! { () },
+        ResponseBody::Json(t) => type_tokens(api, t, false),
+        ResponseBody::Text => quote! { String },
+        ResponseBody::Binary => quote! { rt::Bytes },
+    }
+}

@@ -1,0 +1,307 @@
+//! Named types → structs, enums, unions and aliases.
+//!
+//! Structs derive serde and `Debug`; request structs also get `Default` (when
+//! every required field has one) and a `Validate` impl that checks the spec's
+//! constraints. String enums keep values the spec does not list in a catch-all
+//! variant, through one-line serde impls that call the runtime. Unions pick
+//! their variant by the discriminator property and keep unknown ones as JSON.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{doc_attrs, ident, lit, type_tokens};
+use crate::ir::{Api, Constraints, Enum, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union};
+
+/// Every named type of the spec.
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let validated = validated_types(api);
+    let items = api.types.iter().map(|def| match &def.kind {
+        TypeKind::Struct(s) => emit_struct(api, def, s, &validated),
+        TypeKind::Enum(e) => emit_enum(def, e),
+        TypeKind::Union(u) => emit_union(api, def, u, &validated),
+        TypeKind::Alias(target) => {
+            let docs = doc_attrs(&def.docs);
+            let name = ident(&def.name);
+            let target = type_tokens(api, target, true);
+            quote! { #docs pub type #name = #target; }
+        }
+    });
+    quote! { #(#items)* }
+}
+
+/// Types whose values have something to check: enums (unknown values are
+/// refused), and anything holding a constrained field or such a type.
+fn validated_types(api: &Api) -> BTreeSet<TypeId> {
+    let mut set: BTreeSet<TypeId> = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for (i, def) in api.types.iter().enumerate() {
+            let id = TypeId(i);
+            if set.contains(&id) {
+                continue;
+            }
+            let validates = match &def.kind {
+                TypeKind::Enum(_) => true,
+                TypeKind::Struct(s) => s.fields.iter().any(|f| has_checks(f) || refers_to(&f.ty, &set)),
+                TypeKind::Union(u) => u.variants.iter().any(|(_, _, v)| set.contains(v)),
+                TypeKind::Alias(t) => refers_to(t, &set),
+            };
+            if validates {
+                set.insert(id);
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn has_checks(field: &Field) -> bool {
+    !field.constraints.is_empty()
+}
+
+fn refers_to(ty: &TypeRef, set: &BTreeSet<TypeId>) -> bool {
+    match ty {
+        TypeRef::Named(id) => set.contains(id),
+        TypeRef::List(inner) | TypeRef::Map(inner) => refers_to(inner, set),
+        _ => false,
+    }
+}
+
+fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId>) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = ident(&def.name);
+    let default = (s.defaultable && def.in_request).then(|| quote! { Default, });
+    let fields = s.fields.iter().map(|f| emit_field(api, f));
+    let additional = s.additional.as_ref().map(|t| {
+        let t = type_tokens(api, t, true);
+        quote! {
+            /// Properties the spec does not name.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #t>,
+        }
+    });
+    let fields_const = s.select_all.then(|| {
+        let list = s.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>().join(",");
+        quote! {
+            impl #name {
+                /// Every field, comma-separated: the default `select` of the
+                /// operations that return this type.
+                pub const FIELDS: &'static str = #list;
+            }
+        }
+    });
+    let validate = def.in_request.then(|| {
+        let checks = s.fields.iter().map(|f| field_checks(f, validated));
+        quote! {
+            impl rt::Validate for #name {
+                fn validate(&self) -> Result<(), rt::ValidationError> {
+                    #(#checks)*
+                    Ok(())
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, #default serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+        #fields_const
+        #validate
+    }
+}
+
+fn emit_field(api: &Api, f: &Field) -> TokenStream {
+    let docs = doc_attrs(&f.docs);
+    let name = ident(&f.name);
+    let mut ty = type_tokens(api, &f.ty, true);
+    if f.boxed {
+        ty = quote! { Box<#ty> };
+    }
+    if f.optional {
+        ty = quote! { Option<#ty> };
+    }
+    let rename = (super::super::normalize::unraw(&f.name) != f.wire_name).then(|| {
+        let wire = lit(&f.wire_name);
+        quote! { #[serde(rename = #wire)] }
+    });
+    let skip = (f.optional && !f.nullable).then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
+    quote! {
+        #docs
+        #rename
+        #skip
+        pub #name: #ty,
+    }
+}
+
+/// The checks for one field, as statements.
+fn field_checks(f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
+    let name = ident(&f.name);
+    let wire = lit(&f.wire_name);
+    let direct = has_checks(f).then(|| constraint_checks(&f.constraints, &f.ty, &wire, f.boxed));
+    let nested = refers_to(&f.ty, validated).then(|| quote! { rt::Validate::validate(value).map_err(|e| e.within(#wire))?; });
+    if direct.is_none() && nested.is_none() {
+        return TokenStream::new();
+    }
+    if f.optional {
+        quote! { if let Some(value) = &self.#name { #direct #nested } }
+    } else {
+        quote! { { let value = &self.#name; #direct #nested } }
+    }
+}
+
+/// Checks of a value `value: &T` against the spec's constraints.
+pub(crate) fn constraint_checks(c: &Constraints, ty: &TypeRef, wire: &proc_macro2::Literal, boxed: bool) -> TokenStream {
+    let value = if boxed { quote! { &**value } } else { quote! { value } };
+    let mut out = TokenStream::new();
+    match ty {
+        TypeRef::String | TypeRef::Secret => {
+            if let Some(min) = c.min_length {
+                out.extend(quote! { rt::check::min_length(#wire, #value, #min)?; });
+            }
+            if let Some(max) = c.max_length {
+                out.extend(quote! { rt::check::max_length(#wire, #value, #max)?; });
+            }
+            if let Some(pattern) = &c.pattern {
+                out.extend(quote! { rt::check::pattern(#wire, #value, #pattern)?; });
+            }
+        }
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
+            let number = quote! { *#value as f64 };
+            if let Some((min, exclusive)) = c.minimum {
+                out.extend(quote! { rt::check::minimum(#wire, #number, #min, #exclusive)?; });
+            }
+            if let Some((max, exclusive)) = c.maximum {
+                out.extend(quote! { rt::check::maximum(#wire, #number, #max, #exclusive)?; });
+            }
+        }
+        TypeRef::List(_) => {
+            if let Some(min) = c.min_items {
+                out.extend(quote! { rt::check::min_items(#wire, #value.len(), #min)?; });
+            }
+            if let Some(max) = c.max_items {
+                out.extend(quote! { rt::check::max_items(#wire, #value.len(), #max)?; });
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = ident(&def.name);
+    let unknown = ident(&e.unknown_variant);
+    let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<_> = e.variants.iter().map(|v| lit(&v.wire_name)).collect();
+    let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire_name));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants,)*
+            /// A value this version of the spec does not list.
+            #unknown(String),
+        }
+        impl rt::StringEnum for #name {
+            const VALUES: &'static [&'static str] = &[#(#wires),*];
+            fn from_wire(value: String) -> Self {
+                match value.as_str() {
+                    #(#wires => Self::#variants,)*
+                    _ => Self::#unknown(value),
+                }
+            }
+            fn as_wire(&self) -> &str {
+                match self {
+                    #(Self::#variants => #wires,)*
+                    Self::#unknown(value) => value,
+                }
+            }
+            fn is_known(&self) -> bool {
+                !matches!(self, Self::#unknown(_))
+            }
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                rt::string_enum::serialize(self, serializer)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::string_enum::deserialize(deserializer)
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(rt::StringEnum::as_wire(self))
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(rt::StringEnum::from_wire(value.to_string()))
+            }
+        }
+        impl rt::Validate for #name {
+            fn validate(&self) -> Result<(), rt::ValidationError> {
+                rt::check::known_enum("", self)
+            }
+        }
+    }
+}
+
+fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>) -> TokenStream {
+    let docs = doc_attrs(&def.docs);
+    let name = ident(&def.name);
+    let tag = lit(&u.tag);
+    let variants: Vec<_> = u.variants.iter().map(|(_, v, _)| ident(v)).collect();
+    let tags: Vec<_> = u.variants.iter().map(|(t, _, _)| lit(t)).collect();
+    let types: Vec<_> = u.variants.iter().map(|(_, _, id)| type_tokens(api, &TypeRef::Named(*id), true)).collect();
+    let variant_docs = u.variants.iter().map(|(t, _, _)| format!(" `{}` is `{t}`.", u.tag));
+    let validate = def.in_request.then(|| {
+        let arms = u.variants.iter().map(|(_, v, id)| {
+            let v = ident(v);
+            if validated.contains(id) {
+                quote! { Self::#v(value) => rt::Validate::validate(value), }
+            } else {
+                quote! { Self::#v(_) => Ok(()), }
+            }
+        });
+        quote! {
+            impl rt::Validate for #name {
+                fn validate(&self) -> Result<(), rt::ValidationError> {
+                    match self {
+                        #(#arms)*
+                        Self::Other(_) => Ok(()),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#[doc = #variant_docs] #variants(Box<#types>),)*
+            /// A variant this version of the spec does not list, as JSON.
+            Other(serde_json::Value),
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let variant = match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(Some(#tags) => Self::#variants(serde_json::from_value(value).map_err(serde::de::Error::custom)?),)*
+                    _ => Self::Other(value),
+                };
+                Ok(variant)
+            }
+        }
+        #validate
+    }
+}

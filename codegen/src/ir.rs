@@ -1,0 +1,324 @@
+//! The intermediate model: what the emitters need, with every name decided.
+//!
+//! Normalization turns a parsed spec into an [`Api`]; the emitters only read it.
+//! Types live in an arena indexed by [`TypeId`], so references, recursion and
+//! shared types cost nothing. Everything is ordered (types by name, operations
+//! by path and method), which makes the output deterministic.
+
+/// One spec, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The path every operation path is relative to (Swagger `basePath`, or
+    /// the path of the first server URL).
+    pub base_path: String,
+    /// Named types, indexed by [`TypeId`].
+    pub types: Vec<TypeDef>,
+    /// Operations in (path, method) order.
+    pub operations: Vec<Operation>,
+}
+
+/// A handle to a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// How a field, parameter or body refers to a type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    /// A named type.
+    Named(TypeId),
+    /// Text.
+    String,
+    /// Text that must never be printed (`format: password`).
+    Secret,
+    /// A `date-time` timestamp.
+    DateTime,
+    /// A 32-bit or smaller integer.
+    I32,
+    /// A 64-bit integer (also the default for `integer`).
+    I64,
+    /// Any JSON number.
+    F64,
+    /// `boolean`.
+    Bool,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    /// Any JSON value: the spec does not say, or says something not modelled.
+    Any,
+    /// A JSON array.
+    List(Box<TypeRef>),
+    /// A JSON object with arbitrary keys.
+    Map(Box<TypeRef>),
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name (UpperCamelCase, unique in the module).
+    pub name: String,
+    /// The name in the spec (for docs and messages).
+    pub wire_name: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// What kind of type.
+    pub kind: TypeKind,
+    /// Whether requests carry it (it needs `Serialize` and validation).
+    pub in_request: bool,
+    /// Whether responses carry it (it needs `Deserialize`).
+    pub in_response: bool,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(Struct),
+    /// A string enum that keeps unknown values.
+    Enum(Enum),
+    /// A tagged union picked by a discriminator property.
+    Union(Union),
+    /// Another name for a type (a definition that is an array, a map or a scalar).
+    Alias(TypeRef),
+}
+
+/// A struct.
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// `additionalProperties` with a schema: kept in a flattened map.
+    pub additional: Option<TypeRef>,
+    /// The wire names of all fields, comma-separated, when a list operation
+    /// selects every field of this type by default.
+    pub select_all: bool,
+    /// Whether every field can take a default value (then it derives `Default`).
+    pub defaultable: bool,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The Rust name (snake_case, not a keyword).
+    pub name: String,
+    /// The JSON name.
+    pub wire_name: String,
+    /// The type, without the `Option` that [`Field::optional`] adds.
+    pub ty: TypeRef,
+    /// Absent is allowed (or `null` is): the field is an `Option`.
+    pub optional: bool,
+    /// Required but may be `null`: serialized as `null` rather than skipped.
+    pub nullable: bool,
+    /// Stored behind a `Box` to break a cycle.
+    pub boxed: bool,
+    /// Checks made before a request is sent.
+    pub constraints: Constraints,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// Constraints from the spec, checked before a request is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minimum`, and whether it is exclusive.
+    pub minimum: Option<(f64, bool)>,
+    /// `maximum`, and whether it is exclusive.
+    pub maximum: Option<(f64, bool)>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// Whether there is anything to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone)]
+pub struct Enum {
+    /// Variants in spec order.
+    pub variants: Vec<Variant>,
+    /// The name of the variant that holds values the spec does not list.
+    pub unknown_variant: String,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire_name: String,
+}
+
+/// A union of types told apart by the value of one property.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// The discriminator property.
+    pub tag: String,
+    /// (tag value, variant name, type) in tag order.
+    pub variants: Vec<(String, String, TypeId)>,
+}
+
+/// Documentation gathered from the spec.
+#[derive(Debug, Clone, Default)]
+pub struct Docs {
+    /// Summary and description, joined.
+    pub text: Option<String>,
+    /// Deprecated, with the version when the spec says it.
+    pub deprecated: Option<String>,
+}
+
+/// An HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The method name (snake_case, unique).
+    pub name: String,
+    /// The name of the parameter struct, when the operation has optional inputs.
+    pub params_type: String,
+    /// The name of the response enum, when success statuses carry different bodies.
+    pub response_type: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path template relative to the base path (`/import_session/{id}`).
+    pub path: String,
+    /// Parameters: path ones first, in template order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Success responses by status.
+    pub responses: Vec<Response>,
+    /// The type of error bodies (4xx, 5xx, default).
+    pub error: TypeRef,
+    /// Documentation.
+    pub docs: Docs,
+    /// How the operation pages, when it does.
+    pub paging: Option<Paging>,
+    /// The model whose fields `select` asks for by default.
+    pub select_all: Option<TypeId>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How a query value is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `name=value` (lists comma-separated).
+    Plain,
+    /// The value serialized as JSON text (`content: application/json`).
+    Json,
+    /// A list of (name, value) pairs added as they are (`x-migrate-query-map`).
+    Pairs,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// How a query value is written.
+    pub style: QueryStyle,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Checks made before sending.
+    pub constraints: Constraints,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// A JSON document.
+    Json(TypeRef),
+    /// `multipart/form-data` parts.
+    Multipart(Vec<FormField>),
+    /// `application/x-www-form-urlencoded` fields.
+    Form(Vec<FormField>),
+    /// Raw bytes with a content type.
+    Binary(String),
+}
+
+/// A field of a form body.
+#[derive(Debug, Clone)]
+pub struct FormField {
+    /// The Rust name.
+    pub name: String,
+    /// The part name on the wire.
+    pub wire_name: String,
+    /// Its type ([`TypeRef::Bytes`] for a file).
+    pub ty: TypeRef,
+    /// Whether it must be given.
+    pub required: bool,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// One success response.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The variant name when the operation has a response enum.
+    pub variant: String,
+    /// What the body is.
+    pub body: ResponseBody,
+    /// Documentation.
+    pub docs: Docs,
+}
+
+/// The body of a success response.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body.
+    Empty,
+    /// JSON of a type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Bytes.
+    Binary,
+}
+
+/// How an operation pages through a collection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Paging {
+    /// `offset`/`limit` with `206 Partial Content` and `Content-Range`.
+    ContentRange {
+        /// The largest page the server gives.
+        max_page_size: u32,
+        /// The order used when the caller gives none (pages need a stable order).
+        default_order: Option<String>,
+        /// The item type.
+        item: TypeRef,
+    },
+}
