@@ -1,0 +1,358 @@
+//! Fault injection, the request log, and the unauthenticated admin API under `/_sim`.
+//!
+//! Why: client retry, re-login and timeout logic can only be tested if the server can be made
+//! to misbehave on demand, and "was this POST sent exactly once?" can only be answered by a
+//! server that records what it received. Rules match on method and path prefix and may be
+//! limited to a number of hits; they are applied by a middleware in front of every service.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use crate::{lock, Shared};
+
+/// One fault: what to do, and to which requests.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Fault {
+    /// Only requests whose path starts with this (all requests when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// Only requests with this method, case-insensitive (any method when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// How many matching requests are affected (every one until cleared when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times: Option<u32>,
+    #[serde(flatten)]
+    pub kind: FaultKind,
+}
+
+/// The kinds of fault.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer with this status (and `Retry-After` when given) instead of the real response.
+    /// The body is the service's usual error shape unless `body` is given.
+    Status {
+        status: u16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        body: Option<Value>,
+    },
+    /// Hold the request this long before handling it normally.
+    Delay { millis: u64 },
+    /// Immediately make every PowerStore session/CSRF token and every ViPR token stale.
+    ExpireSessions,
+    /// Make the next PowerStore job fail with a 422 error in `response_body`.
+    FailNextJob,
+}
+
+impl Fault {
+    fn new(kind: FaultKind) -> Self {
+        Fault {
+            path_prefix: None,
+            method: None,
+            times: None,
+            kind,
+        }
+    }
+
+    /// Answer matching requests with `status`.
+    pub fn status(status: u16) -> Self {
+        Self::new(FaultKind::Status {
+            status,
+            retry_after: None,
+            body: None,
+        })
+    }
+
+    /// Delay matching requests.
+    pub fn delay(delay: Duration) -> Self {
+        Self::new(FaultKind::Delay {
+            millis: delay.as_millis().min(u64::MAX as u128) as u64,
+        })
+    }
+
+    /// Invalidate all sessions and tokens now.
+    pub fn expire_sessions() -> Self {
+        Self::new(FaultKind::ExpireSessions)
+    }
+
+    /// Fail the next PowerStore job.
+    pub fn fail_next_job() -> Self {
+        Self::new(FaultKind::FailNextJob)
+    }
+
+    /// Restricts the fault to paths starting with `prefix`.
+    pub fn path_prefix(mut self, prefix: &str) -> Self {
+        self.path_prefix = Some(prefix.to_string());
+        self
+    }
+
+    /// Restricts the fault to one HTTP method.
+    pub fn method(mut self, method: &str) -> Self {
+        self.method = Some(method.to_string());
+        self
+    }
+
+    /// Limits the fault to `times` matching requests.
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = Some(times);
+        self
+    }
+
+    /// Adds `Retry-After: <seconds>` to a status fault.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        if let FaultKind::Status { retry_after, .. } = &mut self.kind {
+            *retry_after = Some(seconds);
+        }
+        self
+    }
+
+    fn matches(&self, method: &str, path: &str) -> bool {
+        self.method
+            .as_deref()
+            .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && self
+                .path_prefix
+                .as_deref()
+                .is_none_or(|p| path.starts_with(p))
+    }
+}
+
+/// One received request.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+}
+
+/// Active fault rules and the request log.
+#[derive(Default)]
+pub(crate) struct FaultStore {
+    rules: Vec<Fault>,
+    log: Vec<RequestRecord>,
+}
+
+impl FaultStore {
+    /// The first rule matching the request, using up one of its hits.
+    fn take(&mut self, method: &str, path: &str) -> Option<FaultKind> {
+        let i = self.rules.iter().position(|r| r.matches(method, path))?;
+        let kind = self.rules[i].kind.clone();
+        if let Some(left) = &mut self.rules[i].times {
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                self.rules.remove(i);
+            }
+        }
+        Some(kind)
+    }
+
+    pub(crate) fn count(&self, method: &str, path_prefix: &str) -> usize {
+        self.log
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path.starts_with(path_prefix))
+            .count()
+    }
+
+    pub(crate) fn requests(&self) -> &[RequestRecord] {
+        &self.log
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.rules.clear();
+        self.log.clear();
+    }
+}
+
+/// Registers a fault; the immediate kinds act now instead of being stored.
+pub(crate) fn apply_fault(shared: &Shared, fault: Fault) {
+    match fault.kind {
+        FaultKind::ExpireSessions => lock(&shared.sessions).expire_all(),
+        FaultKind::FailNextJob => lock(&shared.powerstore).arm_job_failure(),
+        FaultKind::Status { .. } | FaultKind::Delay { .. } => {
+            lock(&shared.faults).rules.push(fault)
+        }
+    }
+}
+
+/// Logs every service request and applies the first matching fault rule.
+pub(crate) async fn middleware(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_string();
+    if path.starts_with("/_sim") {
+        return next.run(request).await;
+    }
+    let method = request.method().as_str().to_string();
+    let fault = {
+        let mut faults = lock(&shared.faults);
+        faults.log.push(RequestRecord {
+            method: method.clone(),
+            path: path.clone(),
+            query: request.uri().query().map(str::to_string),
+        });
+        faults.take(&method, &path)
+    };
+    match fault {
+        Some(FaultKind::Status {
+            status,
+            retry_after,
+            body,
+        }) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut response = match body {
+                Some(body) => (status, Json(body)).into_response(),
+                None => crate::error_for_path(
+                    &path,
+                    status,
+                    "Simulated failure injected by the fault API.",
+                ),
+            };
+            if let Some(seconds) = retry_after {
+                response
+                    .headers_mut()
+                    .insert("retry-after", HeaderValue::from(seconds));
+            }
+            response
+        }
+        Some(FaultKind::Delay { millis }) => {
+            tokio::time::sleep(Duration::from_millis(millis)).await;
+            next.run(request).await
+        }
+        Some(FaultKind::ExpireSessions | FaultKind::FailNextJob) | None => next.run(request).await,
+    }
+}
+
+pub(crate) fn admin_router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route(
+            "/_sim/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_sim/requests", get(list_requests).delete(clear_requests))
+        .route("/_sim/import_session/{id}/state", post(force_state))
+        .route("/_sim/seed", get(seed))
+}
+
+fn bad_request(message: String) -> Response {
+    (StatusCode::BAD_REQUEST, Json(json!({"error": message}))).into_response()
+}
+
+async fn list_faults(State(shared): State<Arc<Shared>>) -> Response {
+    Json(json!({"faults": lock(&shared.faults).rules})).into_response()
+}
+
+async fn add_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<Fault>(&body) {
+        Ok(fault) => {
+            let echo = json!({"accepted": fault});
+            apply_fault(&shared, fault);
+            (StatusCode::CREATED, Json(echo)).into_response()
+        }
+        Err(e) => bad_request(format!("invalid fault: {e}")),
+    }
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    lock(&shared.faults).rules.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn list_requests(State(shared): State<Arc<Shared>>) -> Response {
+    let faults = lock(&shared.faults);
+    let mut counts = serde_json::Map::new();
+    for r in &faults.log {
+        let key = format!("{} {}", r.method, r.path);
+        let n = counts.get(&key).and_then(Value::as_u64).unwrap_or(0);
+        counts.insert(key, json!(n + 1));
+    }
+    Json(json!({"total": faults.log.len(), "requests": faults.log, "counts": counts}))
+        .into_response()
+}
+
+async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
+    lock(&shared.faults).log.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct ForcedState {
+    state: String,
+}
+
+async fn force_state(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let forced: ForcedState = match serde_json::from_slice(&body) {
+        Ok(f) => f,
+        Err(e) => return bad_request(format!("expected {{\"state\": \"...\"}}: {e}")),
+    };
+    match lock(&shared.powerstore).force_state(&id, &forced.state) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn seed(State(shared): State<Arc<Shared>>) -> Response {
+    Json(crate::seed_summary(&shared)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_match_and_run_out() {
+        let mut store = FaultStore::default();
+        store.rules.push(
+            Fault::status(503)
+                .path_prefix("/api/rest/job")
+                .method("get")
+                .times(2),
+        );
+        assert_eq!(store.take("POST", "/api/rest/job"), None);
+        assert!(store.take("GET", "/api/rest/job/1").is_some());
+        assert!(store.take("GET", "/api/rest/job").is_some());
+        assert_eq!(store.take("GET", "/api/rest/job"), None);
+        assert!(store.rules.is_empty());
+    }
+
+    #[test]
+    fn parses_the_documented_json_forms() {
+        let f: Fault = serde_json::from_str(
+            r#"{"path_prefix": "/api/rest/import_session", "method": "GET", "kind": "status", "status": 503, "retry_after": 1, "times": 2}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            f,
+            Fault::status(503)
+                .path_prefix("/api/rest/import_session")
+                .method("GET")
+                .times(2)
+                .retry_after(1)
+        );
+        let d: Fault =
+            serde_json::from_str(r#"{"kind": "delay", "millis": 3000, "times": 1}"#).unwrap();
+        assert_eq!(d, Fault::delay(Duration::from_secs(3)).times(1));
+        let e: Fault = serde_json::from_str(r#"{"kind": "expire_sessions"}"#).unwrap();
+        assert_eq!(e.kind, FaultKind::ExpireSessions);
+        let j: Fault = serde_json::from_str(r#"{"kind": "fail_next_job"}"#).unwrap();
+        assert_eq!(j.kind, FaultKind::FailNextJob);
+    }
+}

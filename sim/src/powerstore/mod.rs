@@ -1,0 +1,523 @@
+//! PowerStore REST API under `/api/rest`: routes, the cookie/CSRF auth layer, and the glue
+//! between HTTP and the [`store`].
+//!
+//! Why here: this module is the only place that knows about headers, status codes and query
+//! strings for PowerStore; the data rules live in `store`, `state`, `jobs` and `query`.
+
+mod error;
+mod inventory;
+mod jobs;
+mod query;
+pub(crate) mod state;
+pub(crate) mod store;
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use chrono::Utc;
+use serde_json::{json, Value};
+
+use crate::auth::{self, CookieCheck, PsSession};
+use crate::{lock, Shared};
+use error::{PsError, CODE_FORBIDDEN, CODE_UNAUTHENTICATED};
+use jobs::JobEffect;
+use query::{parse_instance_select, project, CollectionQuery, Schema};
+use state::Action;
+use store::{PsStore, IMPORT_SESSION_SCHEMA, JOB_SCHEMA};
+
+pub(crate) use error::{PsError as PowerStoreError, CODE_GENERIC_FAULT};
+
+const CSRF_HEADER: &str = "DELL-EMC-TOKEN";
+const COOKIE_NAME: &str = "auth_cookie";
+
+type Shd = State<Arc<Shared>>;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/api/rest/login_session", get(login_session))
+        .route("/api/rest/logout", post(logout))
+        .route(
+            "/api/rest/import_session",
+            get(list_sessions).post(create_session),
+        )
+        .route(
+            "/api/rest/import_session/{id}",
+            get(get_session)
+                .patch(modify_session)
+                .delete(delete_session),
+        )
+        .route(
+            "/api/rest/import_session/{id}/{action}",
+            post(session_action),
+        )
+        .route("/api/rest/job", get(list_jobs))
+        .route("/api/rest/job/{id}", get(get_job))
+        .route("/api/rest/remote_system", get(list_remote_systems))
+        .route("/api/rest/remote_system/{id}", get(get_remote_system))
+        .route("/api/rest/volume", get(list_volumes))
+        .route("/api/rest/volume/{id}", get(get_volume))
+        .route("/api/rest/volume_group", get(list_volume_groups))
+        .route("/api/rest/volume_group/{id}", get(get_volume_group))
+        .route_layer(middleware::from_fn_with_state(shared, authenticate))
+}
+
+/// Who is calling: the session the request was tied to by the auth layer.
+#[derive(Clone)]
+struct Caller {
+    session: PsSession,
+}
+
+fn unauthenticated(message: &str) -> Response {
+    PsError::new(StatusCode::UNAUTHORIZED, CODE_UNAUTHENTICATED, message).into_response()
+}
+
+fn forbidden(message: &str) -> Response {
+    PsError::new(StatusCode::FORBIDDEN, CODE_FORBIDDEN, message).into_response()
+}
+
+/// Basic or `auth_cookie` authentication, plus the `DELL-EMC-TOKEN` check on non-GET requests.
+async fn authenticate(State(shared): Shd, mut request: Request, next: Next) -> Response {
+    let idle = shared.config.powerstore_idle_timeout;
+    let headers = request.headers().clone();
+    let basic = auth::basic_credentials(&headers);
+    let presented_cookie = auth::cookie(&headers, COOKIE_NAME);
+    let csrf = auth::header(&headers, CSRF_HEADER).map(str::to_string);
+    let needs_csrf = request.method() != Method::GET && request.method() != Method::HEAD;
+
+    let (session, is_new) = {
+        let mut sessions = lock(&shared.sessions);
+        let from_cookie = presented_cookie
+            .as_deref()
+            .map(|c| sessions.check_cookie(c, idle));
+        match basic {
+            Some((user, password)) => {
+                let expected = &shared.config.powerstore_user;
+                if user != expected.user || password != expected.password {
+                    return unauthenticated("Authentication failed: wrong user name or password.");
+                }
+                match (from_cookie, needs_csrf) {
+                    (Some(CookieCheck::Live(s)), _) => (s, false),
+                    (_, true) => match csrf.as_deref().and_then(|t| sessions.session_by_csrf(t, idle)) {
+                        Some(s) => (s, false),
+                        None => {
+                            return forbidden("A valid DELL-EMC-TOKEN header is required for this request.")
+                        }
+                    },
+                    (_, false) => (sessions.open_powerstore(&user), true),
+                }
+            }
+            None => match from_cookie {
+                Some(CookieCheck::Live(s)) => (s, false),
+                Some(CookieCheck::Stale) => {
+                    return forbidden("The login session has expired. Log in again.")
+                }
+                Some(CookieCheck::Unknown) => {
+                    return unauthenticated("The auth_cookie is not valid. Log in again.")
+                }
+                None => {
+                    return unauthenticated("Authentication required: use HTTP Basic or the auth_cookie of a login session.")
+                }
+            },
+        }
+    };
+    if needs_csrf && csrf.as_deref() != Some(session.csrf_token.as_str()) {
+        return forbidden("A valid DELL-EMC-TOKEN header is required for this request.");
+    }
+
+    request.extensions_mut().insert(Caller {
+        session: session.clone(),
+    });
+    let mut response = next.run(request).await;
+    let out = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&session.csrf_token) {
+        out.insert(CSRF_HEADER, v);
+    }
+    if is_new {
+        if let Ok(v) = HeaderValue::from_str(&format!("{COOKIE_NAME}={}; Path=/", session.cookie)) {
+            out.append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+fn query_pairs(raw: &Option<String>) -> Vec<(String, String)> {
+    raw.as_deref()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn is_async(pairs: &[(String, String)]) -> bool {
+    pairs
+        .iter()
+        .any(|(k, v)| k == "is_async" && v.eq_ignore_ascii_case("true"))
+}
+
+fn json_body(body: &Bytes) -> Result<Value, PsError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| PsError::bad_request(format!("The request body is not valid JSON: {e}.")))
+}
+
+fn accepted(job_id: String) -> Response {
+    (StatusCode::ACCEPTED, Json(json!({"id": job_id}))).into_response()
+}
+
+fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// Answers a collection query over `objects`.
+fn collection(
+    raw: &Option<String>,
+    headers: &HeaderMap,
+    schema: &Schema,
+    objects: Vec<Value>,
+    embed: query::Embedder<'_>,
+) -> Result<Response, PsError> {
+    let range = auth::header(headers, "range");
+    let q = CollectionQuery::parse(&query_pairs(raw), range, schema)?;
+    let page = q.run(objects, embed)?;
+    let status = page.status();
+    let mut response = (status, Json(page.items)).into_response();
+    if let Some(range) = page
+        .content_range
+        .and_then(|r| HeaderValue::from_str(&r).ok())
+    {
+        response.headers_mut().insert("content-range", range);
+    }
+    Ok(response)
+}
+
+/// Answers an instance query for `object`.
+fn instance(
+    raw: &Option<String>,
+    schema: &Schema,
+    object: &Value,
+    embed: query::Embedder<'_>,
+) -> Result<Response, PsError> {
+    let select = parse_instance_select(&query_pairs(raw), schema)?;
+    Ok(Json(project(object, select.as_deref(), embed)).into_response())
+}
+
+fn no_embedding(_: &str, _: &Value) -> Option<Value> {
+    None
+}
+
+fn session_embedder(store: &PsStore) -> impl Fn(&str, &Value) -> Option<Value> + '_ {
+    move |field, obj| match field {
+        "remote_system" => Some(
+            obj["remote_system_id"]
+                .as_str()
+                .and_then(|id| store.remote_system_json(id))
+                .unwrap_or(Value::Null),
+        ),
+        _ => None,
+    }
+}
+
+fn flatten(result: Result<Response, PsError>) -> Response {
+    result.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn login_session(State(shared): Shd, Extension(caller): Extension<Caller>) -> Response {
+    let idle = shared
+        .config
+        .powerstore_idle_timeout
+        .as_secs()
+        .min(i32::MAX as u64);
+    let s = caller.session;
+    Json(json!([{
+        "id": s.id,
+        "user": s.user,
+        "role_ids": ["1"],
+        "idle_timeout": idle,
+        "is_password_change_required": false,
+        "is_built_in_user": s.user == "admin",
+    }]))
+    .into_response()
+}
+
+async fn logout(State(shared): Shd, Extension(caller): Extension<Caller>) -> Response {
+    lock(&shared.sessions).close_powerstore(&caller.session.cookie);
+    no_content()
+}
+
+async fn list_sessions(
+    State(shared): Shd,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let store = lock(&shared.powerstore);
+    let embed = session_embedder(&store);
+    flatten(collection(
+        &raw,
+        &headers,
+        &IMPORT_SESSION_SCHEMA,
+        store.sessions_json(),
+        &embed,
+    ))
+}
+
+async fn get_session(
+    State(shared): Shd,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let store = lock(&shared.powerstore);
+    let embed = session_embedder(&store);
+    flatten(
+        store
+            .session(&id)
+            .and_then(|s| instance(&raw, &IMPORT_SESSION_SCHEMA, &s.to_json(), &embed)),
+    )
+}
+
+async fn create_session(
+    State(shared): Shd,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let now = Utc::now();
+    let mut store = lock(&shared.powerstore);
+    flatten((|| -> Result<Response, PsError> {
+        let body = json_body(&body)?;
+        let spec = store.validate_create(&body)?;
+        if is_async(&query_pairs(&raw)) {
+            let name = spec.name.clone();
+            let job = store.enqueue(
+                JobEffect::Create(Box::new(spec)),
+                None,
+                &name,
+                &caller.session.user,
+                now,
+            );
+            return Ok(accepted(job));
+        }
+        let id = store.create(spec, now)?;
+        Ok((StatusCode::CREATED, Json(json!({"id": id}))).into_response())
+    })())
+}
+
+async fn modify_session(
+    State(shared): Shd,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let now = Utc::now();
+    let mut store = lock(&shared.powerstore);
+    flatten((|| -> Result<Response, PsError> {
+        let session = store.session(&id)?;
+        let name = session.name.clone();
+        let body = json_body(&body)?;
+        let fields = body
+            .as_object()
+            .ok_or_else(|| PsError::bad_request("The request body must be a JSON object."))?;
+        if let Some(other) = fields.keys().find(|k| *k != "scheduled_timestamp") {
+            return Err(PsError::bad_request(format!(
+                "The property {other} cannot be modified; only scheduled_timestamp can."
+            ))
+            .with_argument(other.as_str()));
+        }
+        let text = fields
+            .get("scheduled_timestamp")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                PsError::bad_request(
+                    "The property scheduled_timestamp (a date-time string) is required.",
+                )
+            })?;
+        let at = store::parse_timestamp("scheduled_timestamp", text)?;
+        if is_async(&query_pairs(&raw)) {
+            if session.state != state::SessionState::Scheduled {
+                return Err(PsError::invalid_state(format!(
+                    "Only a Scheduled import session can be rescheduled; {name} is {}.",
+                    session.state.as_str()
+                )));
+            }
+            let effect = JobEffect::Reschedule {
+                session_id: id.clone(),
+                at,
+            };
+            return Ok(accepted(store.enqueue(
+                effect,
+                Some(id.clone()),
+                &name,
+                &caller.session.user,
+                now,
+            )));
+        }
+        store.reschedule(&id, at, now)?;
+        Ok(no_content())
+    })())
+}
+
+async fn delete_session(
+    State(shared): Shd,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let now = Utc::now();
+    let mut store = lock(&shared.powerstore);
+    flatten((|| -> Result<Response, PsError> {
+        store.check_delete(&id)?;
+        if is_async(&query_pairs(&raw)) {
+            let name = store.session(&id)?.name.clone();
+            let effect = JobEffect::Delete {
+                session_id: id.clone(),
+            };
+            return Ok(accepted(store.enqueue(
+                effect,
+                Some(id.clone()),
+                &name,
+                &caller.session.user,
+                now,
+            )));
+        }
+        store.delete(&id)?;
+        Ok(no_content())
+    })())
+}
+
+async fn session_action(
+    State(shared): Shd,
+    Extension(caller): Extension<Caller>,
+    Path((id, action_name)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let now = Utc::now();
+    let mut store = lock(&shared.powerstore);
+    flatten((|| -> Result<Response, PsError> {
+        let body = json_body(&body)?;
+        let force = match body.get("force") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => {
+                return Err(
+                    PsError::bad_request("The property force must be a boolean.")
+                        .with_argument("force"),
+                )
+            }
+        };
+        let action = Action::parse(&action_name, force).ok_or_else(|| {
+            PsError::new(
+                StatusCode::NOT_FOUND,
+                error::CODE_NOT_FOUND,
+                format!("import_session has no action named {action_name}."),
+            )
+            .with_argument(action_name.as_str())
+        })?;
+        store.check_action(&id, action)?;
+        if is_async(&query_pairs(&raw)) {
+            let name = store.session(&id)?.name.clone();
+            let effect = JobEffect::Act {
+                session_id: id.clone(),
+                action,
+            };
+            return Ok(accepted(store.enqueue(
+                effect,
+                Some(id.clone()),
+                &name,
+                &caller.session.user,
+                now,
+            )));
+        }
+        store.act(&id, action, now)?;
+        Ok(no_content())
+    })())
+}
+
+async fn list_jobs(State(shared): Shd, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    let jobs = lock(&shared.powerstore).jobs_json();
+    flatten(collection(&raw, &headers, &JOB_SCHEMA, jobs, &no_embedding))
+}
+
+async fn get_job(State(shared): Shd, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
+    let job = lock(&shared.powerstore).job_json(&id);
+    flatten(job.and_then(|j| instance(&raw, &JOB_SCHEMA, &j, &no_embedding)))
+}
+
+/// Generates the list and get handlers of a read-only inventory resource.
+macro_rules! inventory_routes {
+    ($list:ident, $get:ident, $field:ident, $schema:path, $kind:literal) => {
+        async fn $list(
+            State(shared): Shd,
+            RawQuery(raw): RawQuery,
+            headers: HeaderMap,
+        ) -> Response {
+            let objects: Vec<Value> = lock(&shared.powerstore)
+                .inventory
+                .$field
+                .iter()
+                .map(|o| o.to_json())
+                .collect();
+            flatten(collection(&raw, &headers, &$schema, objects, &no_embedding))
+        }
+
+        async fn $get(
+            State(shared): Shd,
+            Path(id): Path<String>,
+            RawQuery(raw): RawQuery,
+        ) -> Response {
+            let object = lock(&shared.powerstore)
+                .inventory
+                .$field
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.to_json())
+                .ok_or_else(|| PsError::not_found($kind, &id));
+            flatten(object.and_then(|o| instance(&raw, &$schema, &o, &no_embedding)))
+        }
+    };
+}
+
+inventory_routes!(
+    list_remote_systems,
+    get_remote_system,
+    remote_systems,
+    inventory::REMOTE_SYSTEM_SCHEMA,
+    "remote system"
+);
+inventory_routes!(
+    list_volumes,
+    get_volume,
+    volumes,
+    inventory::VOLUME_SCHEMA,
+    "volume"
+);
+inventory_routes!(
+    list_volume_groups,
+    get_volume_group,
+    volume_groups,
+    inventory::VOLUME_GROUP_SCHEMA,
+    "volume group"
+);
+
+/// The seeded ids, for the admin API and the startup banner.
+pub(crate) fn seed_summary(store: &PsStore) -> Value {
+    json!({
+        "remote_systems": store.inventory.remote_systems.iter().map(|r| json!({
+            "id": r.id,
+            "name": r.name,
+            "source_resource_ids": r.sources.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "volume_ids": store.inventory.volumes.iter().map(|v| v.id.clone()).collect::<Vec<_>>(),
+        "volume_group_ids": store.inventory.volume_groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>(),
+    })
+}
