@@ -27,7 +27,7 @@ async fn page(server: &MockServer, offset: u32, answer: ResponseTemplate) {
         .and(query_param("select", "id"))
         .respond_with(answer)
         .expect(1)
-        .mount(&server)
+        .mount(server)
         .await;
 }
 
