@@ -1,0 +1,47 @@
+//! Shared helpers for the socket tests: a fast simulator and a client that neither follows
+//! redirects nor keeps cookies, so each test sees exactly what the server sent.
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use migrate_sim::{start, SimConfig, SimHandle};
+
+pub const USER: &str = "admin";
+pub const PASSWORD: &str = "Password123!";
+pub const STEP: Duration = Duration::from_millis(20);
+
+pub async fn sim() -> SimHandle {
+    sim_with(SimConfig::default().with_step(STEP)).await
+}
+
+pub async fn sim_with(config: SimConfig) -> SimHandle {
+    start("127.0.0.1:0".parse().unwrap(), config)
+        .await
+        .expect("simulator starts")
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}
+
+/// Polls `probe` until it yields a value or five seconds pass.
+pub async fn eventually<T, F, Fut>(what: &str, mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(STEP / 2).await;
+    }
+}
