@@ -388,10 +388,8 @@ impl ImportSession {
     /// Advances time-driven states by one step of length `step`.
     pub(crate) fn tick(&mut self, now: DateTime<Utc>, step: Duration) {
         match self.state {
-            S::Scheduled => {
-                if self.scheduled_timestamp.is_none_or(|at| at <= now) {
-                    self.enter(S::Queued, now);
-                }
+            S::Scheduled if self.scheduled_timestamp.is_none_or(|at| at <= now) => {
+                self.enter(S::Queued, now)
             }
             S::Queued => self.enter(S::InProgress, now),
             S::InProgress => match self.import_type {
