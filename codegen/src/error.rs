@@ -31,7 +31,10 @@ pub enum Place {
 impl Location {
     /// A location at a JSON pointer.
     pub fn pointer(file: &str, pointer: impl Into<String>) -> Self {
-        Location { file: file.to_string(), place: Place::Pointer(pointer.into()) }
+        Location {
+            file: file.to_string(),
+            place: Place::Pointer(pointer.into()),
+        }
     }
 }
 
@@ -58,13 +61,19 @@ pub struct Error {
 impl Error {
     /// An error at a JSON pointer.
     pub fn at(file: &str, pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Error { location: Location::pointer(file, pointer), message: message.into() }
+        Error {
+            location: Location::pointer(file, pointer),
+            message: message.into(),
+        }
     }
 
     /// An error about the file as a whole.
     pub fn in_file(file: &str, message: impl Into<String>) -> Self {
         Error {
-            location: Location { file: file.to_string(), place: Place::File },
+            location: Location {
+                file: file.to_string(),
+                place: Place::File,
+            },
             message: message.into(),
         }
     }

@@ -61,7 +61,10 @@ pub fn generate(spec: &Source, overlays: &[Source]) -> Result<Generated, Error> 
                 .map(|s| s.to_string())
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            Err(Error::in_file(&spec.name, format!("internal error in the generator (please report it): {what}")))
+            Err(Error::in_file(
+                &spec.name,
+                format!("internal error in the generator (please report it): {what}"),
+            ))
         }
     }
 }
@@ -80,7 +83,11 @@ fn generate_inner(spec: &Source, overlays: &[Source]) -> Result<Generated, Error
         let at = upgrade::original_pointer(&upgraded, dialect, &pointer);
         Error::at(file, at, e.into_inner().to_string())
     })?;
-    let origin = normalize::Origin { file, dialect, upgraded: &upgraded };
+    let origin = normalize::Origin {
+        file,
+        dialect,
+        upgraded: &upgraded,
+    };
     let api = normalize::normalize(&origin, &parsed, &mut warnings)?;
     let code = format::format(file, emit::module(&api))?;
     Ok(Generated {

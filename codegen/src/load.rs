@@ -21,7 +21,10 @@ pub struct Source {
 impl Source {
     /// A source from a name and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Source { name: name.into(), text: text.into() }
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 }
 
@@ -36,7 +39,12 @@ pub enum Dialect {
 
 /// Parses JSON or YAML text into a JSON value.
 pub fn parse(source: &Source) -> Result<Value, Error> {
-    let first = source.text.trim_start_matches('\u{feff}').trim_start().chars().next();
+    let first = source
+        .text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .next();
     if first == Some('{') {
         serde_json::from_str(&source.text).map_err(|e| Error {
             location: Location {
@@ -52,23 +60,35 @@ pub fn parse(source: &Source) -> Result<Value, Error> {
                 .map(|l| Place::LineColumn(l.line(), l.column()))
                 .unwrap_or(Place::File);
             Error {
-                location: Location { file: source.name.clone(), place },
+                location: Location {
+                    file: source.name.clone(),
+                    place,
+                },
                 message: format!("invalid YAML: {}", strip_position(&e.to_string())),
             }
         })?;
-        yaml_to_json(yaml, "").map_err(|(pointer, message)| Error::at(&source.name, pointer, message))
+        yaml_to_json(yaml, "")
+            .map_err(|(pointer, message)| Error::at(&source.name, pointer, message))
     }
 }
 
 /// Tells Swagger 2.0 from OpenAPI 3.0 by the version field.
 pub fn dialect(file: &str, document: &Value) -> Result<Dialect, Error> {
     let Some(object) = document.as_object() else {
-        return Err(Error::at(file, "", "a spec must be an object at the top level"));
+        return Err(Error::at(
+            file,
+            "",
+            "a spec must be an object at the top level",
+        ));
     };
     if let Some(version) = object.get("swagger") {
         return match version.as_str() {
             Some("2.0") => Ok(Dialect::Swagger2),
-            _ => Err(Error::at(file, "/swagger", format!("unsupported Swagger version {version}; only 2.0 is read"))),
+            _ => Err(Error::at(
+                file,
+                "/swagger",
+                format!("unsupported Swagger version {version}; only 2.0 is read"),
+            )),
         };
     }
     if let Some(version) = object.get("openapi") {
@@ -81,7 +101,11 @@ pub fn dialect(file: &str, document: &Value) -> Result<Dialect, Error> {
             )),
         };
     }
-    Err(Error::at(file, "", "not an OpenAPI document: neither a `swagger` nor an `openapi` field at the top level"))
+    Err(Error::at(
+        file,
+        "",
+        "not an OpenAPI document: neither a `swagger` nor an `openapi` field at the top level",
+    ))
 }
 
 /// serde's messages end in "at line L column C", which the location already says.
@@ -108,7 +132,12 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, (Strin
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 serde_json::Number::from_f64(f)
                     .map(Value::Number)
-                    .ok_or_else(|| (pointer.to_string(), format!("the number {n} has no JSON form")))?
+                    .ok_or_else(|| {
+                        (
+                            pointer.to_string(),
+                            format!("the number {n} has no JSON form"),
+                        )
+                    })?
             }
         }
         Y::String(s) => Value::String(s),
@@ -127,7 +156,12 @@ fn yaml_to_json(value: serde_yaml::Value, pointer: &str) -> Result<Value, (Strin
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_string(),
-                    _ => return Err((pointer.to_string(), "a mapping key must be a scalar".to_string())),
+                    _ => {
+                        return Err((
+                            pointer.to_string(),
+                            "a mapping key must be a scalar".to_string(),
+                        ))
+                    }
                 };
                 let child = crate::error::join_pointer(pointer, &key);
                 out.insert(key, yaml_to_json(v, &child)?);
@@ -150,7 +184,11 @@ mod tests {
     fn json_errors_have_line_and_column() {
         let e = load("{\n \"a\": 1\n \"b\": 2\n}").unwrap_err();
         assert_eq!(e.location.place, Place::LineColumn(3, 2));
-        assert!(e.message.starts_with("invalid JSON: expected `,` or `}`"), "{}", e.message);
+        assert!(
+            e.message.starts_with("invalid JSON: expected `,` or `}`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -168,10 +206,19 @@ mod tests {
 
     #[test]
     fn dialects_are_told_apart() {
-        assert_eq!(dialect("t", &load("{\"swagger\":\"2.0\"}").unwrap()).unwrap(), Dialect::Swagger2);
-        assert_eq!(dialect("t", &load("openapi: 3.0.3").unwrap()).unwrap(), Dialect::OpenApi3);
+        assert_eq!(
+            dialect("t", &load("{\"swagger\":\"2.0\"}").unwrap()).unwrap(),
+            Dialect::Swagger2
+        );
+        assert_eq!(
+            dialect("t", &load("openapi: 3.0.3").unwrap()).unwrap(),
+            Dialect::OpenApi3
+        );
         let e = dialect("t", &load("openapi: 3.1.0").unwrap()).unwrap_err();
-        assert_eq!(e.to_string(), "t#/openapi: unsupported OpenAPI version \"3.1.0\"; only 3.0.x is read");
+        assert_eq!(
+            e.to_string(),
+            "t#/openapi: unsupported OpenAPI version \"3.1.0\"; only 3.0.x is read"
+        );
         assert!(dialect("t", &load("{}").unwrap()).is_err());
     }
 }

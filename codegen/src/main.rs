@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use migrate_codegen::{crate_files, generate, RuntimeDependency, Source};
 
 #[derive(Parser)]
-#[command(name = "migrate-codegen", version, about = "Generate typed async Rust clients from Swagger 2.0 / OpenAPI 3.0 specs")]
+#[command(
+    name = "migrate-codegen",
+    version,
+    about = "Generate typed async Rust clients from Swagger 2.0 / OpenAPI 3.0 specs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,7 +45,16 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let Cli { command: Command::Generate { specs, overlays, out, name, runtime_path } } = Cli::parse();
+    let Cli {
+        command:
+            Command::Generate {
+                specs,
+                overlays,
+                out,
+                name,
+                runtime_path,
+            },
+    } = Cli::parse();
     match run(&specs, &overlays, &out, &name, runtime_path) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -51,25 +64,36 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(specs: &[String], overlays: &[String], out: &Path, name: &str, runtime_path: Option<String>) -> Result<(), String> {
+fn run(
+    specs: &[String],
+    overlays: &[String],
+    out: &Path,
+    name: &str,
+    runtime_path: Option<String>,
+) -> Result<(), String> {
     let started = Instant::now();
     let specs: Vec<(String, String)> = specs.iter().map(|s| split_named(s)).collect();
     let mut modules = Vec::new();
     for (module, path) in &specs {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
         let mut applied = Vec::new();
         for overlay in overlays {
             let (target, overlay_path) = split_named(overlay);
             let named = overlay.contains('=');
             if !named && specs.len() > 1 {
-                return Err(format!("--overlay {overlay}: with several specs, name the spec: MODULE=FILE"));
+                return Err(format!(
+                    "--overlay {overlay}: with several specs, name the spec: MODULE=FILE"
+                ));
             }
             if !named || target == *module {
-                let text = std::fs::read_to_string(&overlay_path).map_err(|e| format!("--overlay {overlay_path}: cannot read: {e}"))?;
+                let text = std::fs::read_to_string(&overlay_path)
+                    .map_err(|e| format!("--overlay {overlay_path}: cannot read: {e}"))?;
                 applied.push(Source::new(overlay_path, text));
             }
         }
-        let generated = generate(&Source::new(path.clone(), text), &applied).map_err(|e| e.to_string())?;
+        let generated =
+            generate(&Source::new(path.clone(), text), &applied).map_err(|e| e.to_string())?;
         for warning in &generated.warnings {
             eprintln!("{warning}");
         }
@@ -92,9 +116,11 @@ fn run(specs: &[String], overlays: &[String], out: &Path, name: &str, runtime_pa
     for (relative, contents) in crate_files(name, &modules, &runtime) {
         let path = out.join(relative);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("--out {}: cannot create: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("--out {}: cannot create: {e}", parent.display()))?;
         }
-        std::fs::write(&path, contents).map_err(|e| format!("--out {}: cannot write: {e}", path.display()))?;
+        std::fs::write(&path, contents)
+            .map_err(|e| format!("--out {}: cannot write: {e}", path.display()))?;
     }
     let operations: usize = modules.iter().map(|(_, g)| g.operation_count).sum();
     let types: usize = modules.iter().map(|(_, g)| g.type_count).sum();
@@ -109,9 +135,14 @@ fn run(specs: &[String], overlays: &[String], out: &Path, name: &str, runtime_pa
 /// `name=path` → (name, path); `path` → (its file stem up to the first dot, path).
 fn split_named(arg: &str) -> (String, String) {
     match arg.split_once('=') {
-        Some((name, path)) if !name.is_empty() && !name.contains(['/', '\\']) => (name.to_string(), path.to_string()),
+        Some((name, path)) if !name.is_empty() && !name.contains(['/', '\\']) => {
+            (name.to_string(), path.to_string())
+        }
         _ => {
-            let stem = Path::new(arg).file_name().and_then(|f| f.to_str()).unwrap_or("api");
+            let stem = Path::new(arg)
+                .file_name()
+                .and_then(|f| f.to_str())
+                .unwrap_or("api");
             let stem = stem.split('.').next().unwrap_or("api").replace('-', "_");
             (stem, arg.to_string())
         }

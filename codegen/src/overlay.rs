@@ -17,33 +17,68 @@ use crate::load::Source;
 ///
 /// A target that matches nothing is not an error (an overlay written for a
 /// full vendor spec may be applied to a subset) but is reported as a warning.
-pub fn apply(document: &mut Value, overlay: &Source, warnings: &mut Vec<Warning>) -> Result<(), Error> {
+pub fn apply(
+    document: &mut Value,
+    overlay: &Source,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), Error> {
     let file = overlay.name.as_str();
     let parsed = crate::load::parse(overlay)?;
     match parsed.get("overlay").and_then(Value::as_str) {
         Some(v) if v.starts_with("1.") => {}
-        Some(v) => return Err(Error::at(file, "/overlay", format!("unsupported overlay version {v:?}; only 1.x is read"))),
-        None => return Err(Error::at(file, "", "not an overlay document: no `overlay` version field")),
+        Some(v) => {
+            return Err(Error::at(
+                file,
+                "/overlay",
+                format!("unsupported overlay version {v:?}; only 1.x is read"),
+            ))
+        }
+        None => {
+            return Err(Error::at(
+                file,
+                "",
+                "not an overlay document: no `overlay` version field",
+            ))
+        }
     }
     let Some(actions) = parsed.get("actions").and_then(Value::as_array) else {
-        return Err(Error::at(file, "/actions", "an overlay needs an `actions` array"));
+        return Err(Error::at(
+            file,
+            "/actions",
+            "an overlay needs an `actions` array",
+        ));
     };
     for (index, action) in actions.iter().enumerate() {
         let at = format!("/actions/{index}");
         let Some(target) = action.get("target").and_then(Value::as_str) else {
-            return Err(Error::at(file, format!("{at}/target"), "an action needs a `target` string"));
+            return Err(Error::at(
+                file,
+                format!("{at}/target"),
+                "an action needs a `target` string",
+            ));
         };
         let path = serde_json_path::JsonPath::parse(target).map_err(|e| {
-            Error::at(file, format!("{at}/target"), format!("invalid JSONPath {target:?}: {e}"))
+            Error::at(
+                file,
+                format!("{at}/target"),
+                format!("invalid JSONPath {target:?}: {e}"),
+            )
         })?;
-        let pointers: Vec<String> = path.query_located(document).locations().map(|l| l.to_json_pointer()).collect();
+        let pointers: Vec<String> = path
+            .query_located(document)
+            .locations()
+            .map(|l| l.to_json_pointer())
+            .collect();
         if pointers.is_empty() {
             warnings.push(Warning {
                 location: crate::error::Location::pointer(file, format!("{at}/target")),
                 message: format!("target {target:?} matches nothing in the spec"),
             });
         }
-        let remove = action.get("remove").and_then(Value::as_bool).unwrap_or(false);
+        let remove = action
+            .get("remove")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         // Removing from the end keeps the remaining array indexes valid.
         for pointer in pointers.iter().rev() {
             if remove {
@@ -53,7 +88,11 @@ pub fn apply(document: &mut Value, overlay: &Source, warnings: &mut Vec<Warning>
                     merge(node, update);
                 }
             } else {
-                return Err(Error::at(file, at, "an action needs `update` or `remove: true`"));
+                return Err(Error::at(
+                    file,
+                    at,
+                    "an action needs `update` or `remove: true`",
+                ));
             }
         }
     }
@@ -80,7 +119,9 @@ fn merge(target: &mut Value, update: &Value) {
 }
 
 fn remove_at(document: &mut Value, pointer: &str) {
-    let Some(split) = pointer.rfind('/') else { return };
+    let Some(split) = pointer.rfind('/') else {
+        return;
+    };
     let (parent, last) = (&pointer[..split], &pointer[split + 1..]);
     let key = last.replace("~1", "/").replace("~0", "~");
     match document.pointer_mut(parent) {
@@ -118,7 +159,10 @@ mod tests {
         let overlay = "overlay: 1.0.0\nactions:\n- target: \"$.paths[?@.get.responses['206']].get\"\n  update:\n    parameters: [{name: limit}]\n    x-paged: true\n";
         let (doc, warnings) = run(doc, overlay);
         assert!(warnings.is_empty());
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"], json!([{"name": "x"}, {"name": "limit"}]));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"],
+            json!([{"name": "x"}, {"name": "limit"}])
+        );
         assert_eq!(doc["paths"]["/a"]["get"]["x-paged"], json!(true));
         assert!(doc["paths"]["/a/{id}"]["get"].get("x-paged").is_none());
     }
@@ -136,8 +180,19 @@ mod tests {
     #[test]
     fn bad_jsonpath_is_an_error_with_a_pointer() {
         let mut doc = json!({});
-        let e = apply(&mut doc, &Source::new("o.yaml", "overlay: 1.0.0\nactions:\n- target: \"$[\"\n  update: {}\n"), &mut Vec::new())
-            .unwrap_err();
-        assert!(e.to_string().starts_with("o.yaml#/actions/0/target: invalid JSONPath"), "{e}");
+        let e = apply(
+            &mut doc,
+            &Source::new(
+                "o.yaml",
+                "overlay: 1.0.0\nactions:\n- target: \"$[\"\n  update: {}\n",
+            ),
+            &mut Vec::new(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("o.yaml#/actions/0/target: invalid JSONPath"),
+            "{e}"
+        );
     }
 }

@@ -18,7 +18,11 @@ pub struct RuntimeDependency {
 
 /// The files (relative path, contents) of a crate named `name` holding the
 /// given modules. One module becomes the crate root; several become `pub mod`s.
-pub fn crate_files(name: &str, modules: &[(String, Generated)], runtime: &RuntimeDependency) -> Vec<(String, String)> {
+pub fn crate_files(
+    name: &str,
+    modules: &[(String, Generated)],
+    runtime: &RuntimeDependency,
+) -> Vec<(String, String)> {
     let runtime_dep = match &runtime.path {
         Some(path) => format!("{{ version = \"{}\", path = {:?} }}", runtime.version, path),
         None => format!("\"{}\"", runtime.version),
@@ -27,7 +31,11 @@ pub fn crate_files(name: &str, modules: &[(String, Generated)], runtime: &Runtim
         [(_, one)] => format!("Typed async client for {} {}", one.title, one.version),
         _ => format!(
             "Typed async clients for {}",
-            modules.iter().map(|(_, g)| g.title.as_str()).collect::<Vec<_>>().join(", ")
+            modules
+                .iter()
+                .map(|(_, g)| g.title.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     let manifest = format!(
@@ -40,7 +48,10 @@ pub fn crate_files(name: &str, modules: &[(String, Generated)], runtime: &Runtim
     match modules {
         [(_, one)] => {
             let docs = module_docs(one);
-            files.push(("src/lib.rs".into(), format!("{docs}#![allow(deprecated)]\n\n{}", one.code)));
+            files.push((
+                "src/lib.rs".into(),
+                format!("{docs}#![allow(deprecated)]\n\n{}", one.code),
+            ));
         }
         _ => {
             let mut lib = format!("//! {description}.\n\n#![allow(deprecated)]\n\n");
@@ -57,7 +68,10 @@ pub fn crate_files(name: &str, modules: &[(String, Generated)], runtime: &Runtim
 
 /// `//!` lines naming the spec.
 pub fn module_docs(generated: &Generated) -> String {
-    let mut docs = format!("//! Client for {} (spec version {}).\n", generated.title, generated.version);
+    let mut docs = format!(
+        "//! Client for {} (spec version {}).\n",
+        generated.title, generated.version
+    );
     if let Some(description) = &generated.description {
         docs.push_str("//!\n");
         for line in crate::emit::doc_lines(description) {

@@ -18,7 +18,9 @@ use crate::error::{join_pointer, Error};
 use crate::load::Dialect;
 
 const ORIGIN: &str = "x-origin";
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Rewrites `document` into OpenAPI 3.0 form with fixed-up schemas.
 pub fn upgrade(file: &str, dialect: Dialect, document: Value) -> Result<Value, Error> {
@@ -41,7 +43,11 @@ pub fn original_pointer(upgraded: &Value, dialect: Dialect, pointer: &str) -> St
     // The deepest ancestor that says where it came from.
     let mut prefix = pointer.to_string();
     loop {
-        if let Some(origin) = upgraded.pointer(&prefix).and_then(|n| n.get(ORIGIN)).and_then(Value::as_str) {
+        if let Some(origin) = upgraded
+            .pointer(&prefix)
+            .and_then(|n| n.get(ORIGIN))
+            .and_then(Value::as_str)
+        {
             let rest = &pointer[prefix.len()..];
             return format!("{origin}{}", strip_upgrade_segments(rest));
         }
@@ -76,7 +82,9 @@ fn strip_upgrade_segments(rest: &str) -> String {
 }
 
 fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
-    let root = doc.as_object_mut().ok_or_else(|| Error::at(file, "", "a spec must be an object"))?;
+    let root = doc
+        .as_object_mut()
+        .ok_or_else(|| Error::at(file, "", "a spec must be an object"))?;
     let global_consumes = media_types(file, root.get("consumes"), "/consumes")?;
     let global_produces = media_types(file, root.get("produces"), "/produces")?;
     let shared_params = object_or_empty(file, root.get("parameters"), "/parameters")?;
@@ -84,8 +92,16 @@ fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
 
     let mut out = Map::new();
     out.insert("openapi".into(), json!("3.0.3"));
-    out.insert("info".into(), root.remove("info").unwrap_or_else(|| json!({"title": "", "version": ""})));
-    let base_path = root.get("basePath").and_then(Value::as_str).unwrap_or("").to_string();
+    out.insert(
+        "info".into(),
+        root.remove("info")
+            .unwrap_or_else(|| json!({"title": "", "version": ""})),
+    );
+    let base_path = root
+        .get("basePath")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
     let host = root.get("host").and_then(Value::as_str);
     let url = match host {
         Some(h) => format!("https://{h}{base_path}"),
@@ -101,13 +117,19 @@ fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
     let mut components = Map::new();
     if let Some(defs) = root.remove("definitions") {
         if !defs.is_object() {
-            return Err(Error::at(file, "/definitions", "`definitions` must be an object"));
+            return Err(Error::at(
+                file,
+                "/definitions",
+                "`definitions` must be an object",
+            ));
         }
         components.insert("schemas".into(), defs);
     }
     if let Some(security) = root.get("securityDefinitions").and_then(Value::as_object) {
-        let schemes: Map<String, Value> =
-            security.iter().map(|(name, scheme)| (name.clone(), security_scheme(scheme))).collect();
+        let schemes: Map<String, Value> = security
+            .iter()
+            .map(|(name, scheme)| (name.clone(), security_scheme(scheme)))
+            .collect();
         components.insert("securitySchemes".into(), Value::Object(schemes));
     }
     out.insert("components".into(), Value::Object(components));
@@ -115,7 +137,13 @@ fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
         out.insert("security".into(), security.clone());
     }
 
-    let ctx = Ctx { file, consumes: &global_consumes, produces: &global_produces, params: &shared_params, responses: &shared_responses };
+    let ctx = Ctx {
+        file,
+        consumes: &global_consumes,
+        produces: &global_produces,
+        params: &shared_params,
+        responses: &shared_responses,
+    };
     let mut paths = Map::new();
     match root.get("paths") {
         None => {}
@@ -125,7 +153,13 @@ fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
                 paths.insert(path.clone(), ctx.path_item(&at, item)?);
             }
         }
-        Some(_) => return Err(Error::at(file, "/paths", "`paths` must be an object mapping paths to path items")),
+        Some(_) => {
+            return Err(Error::at(
+                file,
+                "/paths",
+                "`paths` must be an object mapping paths to path items",
+            ))
+        }
     }
     out.insert("paths".into(), Value::Object(paths));
     Ok(Value::Object(out))
@@ -150,7 +184,10 @@ impl Ctx<'_> {
         let shared = item.get("parameters");
         for (key, value) in item {
             if METHODS.contains(&key.as_str()) {
-                out.insert(key.clone(), self.operation(&join_pointer(at, key), value, shared, at)?);
+                out.insert(
+                    key.clone(),
+                    self.operation(&join_pointer(at, key), value, shared, at)?,
+                );
             } else if key.starts_with("x-") || key == "summary" || key == "description" {
                 out.insert(key.clone(), value.clone());
             }
@@ -158,7 +195,13 @@ impl Ctx<'_> {
         Ok(Value::Object(out))
     }
 
-    fn operation(&self, at: &str, op: &Value, path_params: Option<&Value>, path_at: &str) -> Result<Value, Error> {
+    fn operation(
+        &self,
+        at: &str,
+        op: &Value,
+        path_params: Option<&Value>,
+        path_at: &str,
+    ) -> Result<Value, Error> {
         let Some(op) = op.as_object() else {
             return Err(Error::at(self.file, at, "an operation must be an object"));
         };
@@ -182,10 +225,17 @@ impl Ctx<'_> {
 
         // Operation parameters override path-level ones with the same name and location.
         let mut params: Vec<(String, Value)> = Vec::new();
-        for (list, list_at) in [(path_params, format!("{path_at}/parameters")), (op.get("parameters"), format!("{at}/parameters"))] {
+        for (list, list_at) in [
+            (path_params, format!("{path_at}/parameters")),
+            (op.get("parameters"), format!("{at}/parameters")),
+        ] {
             let Some(list) = list else { continue };
             let Some(list) = list.as_array() else {
-                return Err(Error::at(self.file, list_at, "`parameters` must be an array"));
+                return Err(Error::at(
+                    self.file,
+                    list_at,
+                    "`parameters` must be an array",
+                ));
             };
             for (i, p) in list.iter().enumerate() {
                 let p_at = format!("{list_at}/{i}");
@@ -203,14 +253,27 @@ impl Ctx<'_> {
         for (p_at, p) in params {
             let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
             let name = p.get("name").and_then(Value::as_str).ok_or_else(|| {
-                Error::at(self.file, format!("{p_at}/name"), "a parameter needs a `name` string")
+                Error::at(
+                    self.file,
+                    format!("{p_at}/name"),
+                    "a parameter needs a `name` string",
+                )
             })?;
             match location {
                 "body" => {
                     let schema = p.get("schema").cloned().ok_or_else(|| {
-                        Error::at(self.file, format!("{p_at}/schema"), "a body parameter needs a `schema`")
+                        Error::at(
+                            self.file,
+                            format!("{p_at}/schema"),
+                            "a body parameter needs a `schema`",
+                        )
                     })?;
-                    let media = consumes.iter().find(|m| m.contains("json")).or(consumes.first()).cloned().unwrap_or_else(|| "application/json".into());
+                    let media = consumes
+                        .iter()
+                        .find(|m| m.contains("json"))
+                        .or(consumes.first())
+                        .cloned()
+                        .unwrap_or_else(|| "application/json".into());
                     let mut body = json!({
                         "content": { media: { "schema": schema } },
                         "required": p.get("required").and_then(Value::as_bool).unwrap_or(false),
@@ -235,7 +298,11 @@ impl Ctx<'_> {
                 "query" | "header" | "path" | "cookie" => {
                     let mut param = Map::new();
                     for (k, v) in p.as_object().into_iter().flatten() {
-                        if matches!(k.as_str(), "name" | "in" | "description" | "required" | "deprecated") || k.starts_with("x-") {
+                        if matches!(
+                            k.as_str(),
+                            "name" | "in" | "description" | "required" | "deprecated"
+                        ) || k.starts_with("x-")
+                        {
                             param.insert(k.clone(), v.clone());
                         }
                     }
@@ -244,19 +311,28 @@ impl Ctx<'_> {
                     parameters.push(Value::Object(param));
                 }
                 other => {
-                    return Err(Error::at(self.file, format!("{p_at}/in"), format!("unknown parameter location {other:?}")))
+                    return Err(Error::at(
+                        self.file,
+                        format!("{p_at}/in"),
+                        format!("unknown parameter location {other:?}"),
+                    ))
                 }
             }
         }
         if let Some(form_at) = form_at {
-            let has_file = form.values().any(|s| s.get("format").and_then(Value::as_str) == Some("binary"));
+            let has_file = form
+                .values()
+                .any(|s| s.get("format").and_then(Value::as_str) == Some("binary"));
             let media = if has_file || consumes.iter().any(|m| m == "multipart/form-data") {
                 "multipart/form-data"
             } else {
                 "application/x-www-form-urlencoded"
             };
             let schema = json!({"type": "object", "properties": form, "required": form_required});
-            out.insert("requestBody".into(), json!({"content": {media: {"schema": schema}}, "required": true, ORIGIN: form_at}));
+            out.insert(
+                "requestBody".into(),
+                json!({"content": {media: {"schema": schema}}, "required": true, ORIGIN: form_at}),
+            );
         }
         out.insert("parameters".into(), Value::Array(parameters));
 
@@ -270,7 +346,13 @@ impl Ctx<'_> {
                 }
             }
             None => {}
-            Some(_) => return Err(Error::at(self.file, responses_at, "`responses` must be an object")),
+            Some(_) => {
+                return Err(Error::at(
+                    self.file,
+                    responses_at,
+                    "`responses` must be an object",
+                ))
+            }
         }
         out.insert("responses".into(), Value::Object(responses));
         Ok(Value::Object(out))
@@ -283,10 +365,18 @@ impl Ctx<'_> {
         match p.get("$ref").and_then(Value::as_str) {
             Some(r) => {
                 let name = r.strip_prefix("#/parameters/").ok_or_else(|| {
-                    Error::at(self.file, format!("{at}/$ref"), format!("$ref target {r} is not a local #/parameters/ entry"))
+                    Error::at(
+                        self.file,
+                        format!("{at}/$ref"),
+                        format!("$ref target {r} is not a local #/parameters/ entry"),
+                    )
                 })?;
                 self.params.get(name).cloned().ok_or_else(|| {
-                    Error::at(self.file, format!("{at}/$ref"), format!("$ref target {r} does not exist"))
+                    Error::at(
+                        self.file,
+                        format!("{at}/$ref"),
+                        format!("$ref target {r} does not exist"),
+                    )
                 })
             }
             None => Ok(p.clone()),
@@ -298,7 +388,11 @@ impl Ctx<'_> {
             Some(r) => {
                 let name = r.strip_prefix("#/responses/").unwrap_or(r);
                 self.responses.get(name).ok_or_else(|| {
-                    Error::at(self.file, format!("{at}/$ref"), format!("$ref target {r} does not exist"))
+                    Error::at(
+                        self.file,
+                        format!("{at}/$ref"),
+                        format!("$ref target {r} does not exist"),
+                    )
                 })?
             }
             None => response,
@@ -307,11 +401,18 @@ impl Ctx<'_> {
             return Err(Error::at(self.file, at, "a response must be an object"));
         };
         let mut out = Map::new();
-        out.insert("description".into(), response.get("description").cloned().unwrap_or(json!("")));
+        out.insert(
+            "description".into(),
+            response.get("description").cloned().unwrap_or(json!("")),
+        );
         out.insert(ORIGIN.into(), json!(at));
         if let Some(schema) = response.get("schema") {
             let mut content = Map::new();
-            let media: Vec<String> = if produces.is_empty() { vec!["application/json".into()] } else { produces.to_vec() };
+            let media: Vec<String> = if produces.is_empty() {
+                vec!["application/json".into()]
+            } else {
+                produces.to_vec()
+            };
             for m in media {
                 content.insert(m, json!({ "schema": schema }));
             }
@@ -342,8 +443,23 @@ impl Ctx<'_> {
 /// The schema keywords a Swagger 2.0 non-body parameter carries itself.
 fn param_schema(p: &Value) -> Value {
     const KEYS: [&str; 17] = [
-        "type", "format", "items", "enum", "default", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-        "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems", "multipleOf", "x-nullable",
+        "type",
+        "format",
+        "items",
+        "enum",
+        "default",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "multipleOf",
+        "x-nullable",
     ];
     let mut schema = Map::new();
     for key in KEYS {
@@ -361,7 +477,9 @@ fn param_schema(p: &Value) -> Value {
 fn security_scheme(scheme: &Value) -> Value {
     match scheme.get("type").and_then(Value::as_str) {
         Some("basic") => json!({"type": "http", "scheme": "basic"}),
-        Some("apiKey") => json!({"type": "apiKey", "name": scheme.get("name").cloned().unwrap_or(json!("")), "in": scheme.get("in").cloned().unwrap_or(json!("header"))}),
+        Some("apiKey") => {
+            json!({"type": "apiKey", "name": scheme.get("name").cloned().unwrap_or(json!("")), "in": scheme.get("in").cloned().unwrap_or(json!("header"))})
+        }
         _ => json!({"type": "oauth2", "flows": {}}),
     }
 }
@@ -373,14 +491,20 @@ fn media_types(file: &str, value: Option<&Value>, at: &str) -> Result<Vec<String
             .iter()
             .enumerate()
             .map(|(i, v)| {
-                v.as_str().map(str::to_string).ok_or_else(|| Error::at(file, format!("{at}/{i}"), "a media type must be a string"))
+                v.as_str().map(str::to_string).ok_or_else(|| {
+                    Error::at(file, format!("{at}/{i}"), "a media type must be a string")
+                })
             })
             .collect(),
         Some(_) => Err(Error::at(file, at, "must be an array of media types")),
     }
 }
 
-fn object_or_empty(file: &str, value: Option<&Value>, at: &str) -> Result<Map<String, Value>, Error> {
+fn object_or_empty(
+    file: &str,
+    value: Option<&Value>,
+    at: &str,
+) -> Result<Map<String, Value>, Error> {
     match value {
         None => Ok(Map::new()),
         Some(Value::Object(m)) => Ok(m.clone()),
@@ -396,7 +520,11 @@ fn fix_schemas_in(node: &mut Value, dialect: Dialect) {
                 if key == "schema" {
                     fix_schema(value, dialect);
                 } else if key == "schemas" && value.is_object() {
-                    for schema in value.as_object_mut().into_iter().flat_map(|m| m.values_mut()) {
+                    for schema in value
+                        .as_object_mut()
+                        .into_iter()
+                        .flat_map(|m| m.values_mut())
+                    {
                         fix_schema(schema, dialect);
                     }
                 } else if !key.starts_with("x-") && key != "example" && key != "examples" {
@@ -480,11 +608,20 @@ mod tests {
         let op = &doc["paths"]["/x/{id}"]["post"];
         assert_eq!(doc["servers"][0]["url"], "/api/rest");
         assert_eq!(op["parameters"][0]["schema"], json!({"type": "string"}));
-        assert_eq!(op["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/x");
-        assert_eq!(op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/x");
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/x"
+        );
+        assert_eq!(
+            op["responses"]["201"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/x"
+        );
         assert!(op["responses"]["204"].get("content").is_none());
         let y = &doc["components"]["schemas"]["x"]["properties"]["y"];
-        assert_eq!(y, &json!({"description": "self", "allOf": [{"$ref": "#/components/schemas/x"}]}));
+        assert_eq!(
+            y,
+            &json!({"description": "self", "allOf": [{"$ref": "#/components/schemas/x"}]})
+        );
     }
 
     #[test]
@@ -497,19 +634,44 @@ mod tests {
         }));
         let body = &doc["paths"]["/up"]["post"]["requestBody"];
         let schema = &body["content"]["multipart/form-data"]["schema"];
-        assert_eq!(schema["properties"]["file"], json!({"type": "string", "format": "binary"}));
+        assert_eq!(
+            schema["properties"]["file"],
+            json!({"type": "string", "format": "binary"})
+        );
         assert_eq!(schema["required"], json!(["file"]));
-        let p = original_pointer(&doc, Dialect::Swagger2, "/paths/~1up/post/requestBody/content/multipart~1form-data/schema/properties/note");
+        let p = original_pointer(
+            &doc,
+            Dialect::Swagger2,
+            "/paths/~1up/post/requestBody/content/multipart~1form-data/schema/properties/note",
+        );
         assert_eq!(p, "/paths/~1up/post/parameters/0/schema/properties/note");
-        assert_eq!(original_pointer(&doc, Dialect::Swagger2, "/components/schemas/a/properties/b"), "/definitions/a/properties/b");
+        assert_eq!(
+            original_pointer(
+                &doc,
+                Dialect::Swagger2,
+                "/components/schemas/a/properties/b"
+            ),
+            "/definitions/a/properties/b"
+        );
     }
 
     #[test]
     fn structural_errors_name_the_swagger_pointer() {
-        let e = upgrade("t.json", Dialect::Swagger2, json!({"swagger": "2.0", "paths": []})).unwrap_err();
-        assert_eq!(e.to_string(), "t.json#/paths: `paths` must be an object mapping paths to path items");
+        let e = upgrade(
+            "t.json",
+            Dialect::Swagger2,
+            json!({"swagger": "2.0", "paths": []}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "t.json#/paths: `paths` must be an object mapping paths to path items"
+        );
         let e = upgrade("t.json", Dialect::Swagger2, json!({"swagger": "2.0", "paths": {"/a": {"get": {"parameters": [{"name": "b", "in": "nowhere"}]}}}}))
             .unwrap_err();
-        assert_eq!(e.to_string(), "t.json#/paths/~1a/get/parameters/0/in: unknown parameter location \"nowhere\"");
+        assert_eq!(
+            e.to_string(),
+            "t.json#/paths/~1a/get/parameters/0/in: unknown parameter location \"nowhere\""
+        );
     }
 }

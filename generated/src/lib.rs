@@ -1,1 +1,30 @@
-//! Typed clients generated from `specs/` (work in progress).
+//! Typed async clients for the storage-migration APIs this project ships
+//! specs for. The modules are generated from `specs/` by `build.rs` on every
+//! build where a spec changed; do not edit them, edit the spec.
+//!
+//! - [`powerstore`]: Dell PowerStore import sessions, jobs and the resources a
+//!   migration needs (`specs/dellemc.swagger.json` + `specs/powerstore.overlay.yaml`).
+//! - [`lcm`]: Oracle EPM Lifecycle Management snapshot imports (`specs/lcm.yaml`).
+//! - [`vipr`]: EMC ViPR volume-group full copies and tasks (`specs/vipr.yaml`).
+//!
+//! Each module has a `Client` (built from a `migrate_runtime::Transport`), a
+//! `types` module with the spec's schemas and, where needed, an `operations`
+//! module with per-operation inputs and response enums.
+
+/// Dell PowerStore REST API (the migration subset), generated.
+#[allow(deprecated)]
+pub mod powerstore {
+    include!(concat!(env!("OUT_DIR"), "/powerstore.rs"));
+}
+
+/// Oracle EPM Cloud LCM migration REST API, generated.
+#[allow(deprecated)]
+pub mod lcm {
+    include!(concat!(env!("OUT_DIR"), "/lcm.rs"));
+}
+
+/// EMC ViPR Controller volume-group full copies and tasks, generated.
+#[allow(deprecated)]
+pub mod vipr {
+    include!(concat!(env!("OUT_DIR"), "/vipr.rs"));
+}

@@ -8,15 +8,23 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::operations::{body_type, form_name, optional_params, param_type, success_shape, SuccessShape};
+use super::operations::{
+    body_type, form_name, optional_params, param_type, success_shape, SuccessShape,
+};
 use super::types::constraint_checks;
 use super::{doc_attrs, ident, lit, type_tokens};
-use crate::ir::{Api, Body, Operation, Paging, Param, ParamLocation, QueryStyle, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Body, Operation, Paging, Param, ParamLocation, QueryStyle, ResponseBody, TypeKind, TypeRef,
+};
 use crate::normalize::unraw;
 
 /// The client struct and its methods.
 pub(super) fn emit(api: &Api) -> TokenStream {
-    let title = if api.title.is_empty() { "the API".to_string() } else { api.title.clone() };
+    let title = if api.title.is_empty() {
+        "the API".to_string()
+    } else {
+        api.title.clone()
+    };
     let doc = format!(" A client for {title} (spec version {}).", api.version);
     let base_path = lit(&api.base_path);
     let methods = api.operations.iter().map(|op| emit_operation(api, op));
@@ -53,7 +61,11 @@ pub(super) fn emit(api: &Api) -> TokenStream {
 /// The inputs a method takes, in order, as `(name, type)`.
 fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let mut args = Vec::new();
-    for p in op.params.iter().filter(|p| p.location == ParamLocation::Path || p.required) {
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path || p.required)
+    {
         let name = ident(&p.name);
         let ty = argument_type(api, p);
         args.push(quote! { #name: #ty });
@@ -120,8 +132,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let success = success_type(api, op);
     let error = type_tokens(api, &op.error, false);
     let build = build_request(api, op);
-    let decode = decode(op);
-    let paged = op.paging.as_ref().map(|paging| emit_stream(api, op, paging, &args, &build));
+    let decode = decode(api, op);
+    let paged = op
+        .paging
+        .as_ref()
+        .map(|paging| emit_stream(api, op, paging, &args, &build));
     let send = if paged.is_some() {
         let builder = format_ident!("{}_request", unraw(&op.name));
         let names = argument_names(op);
@@ -144,7 +159,12 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
 }
 
 fn argument_names(op: &Operation) -> Vec<proc_macro2::Ident> {
-    let mut names: Vec<_> = op.params.iter().filter(|p| p.location == ParamLocation::Path || p.required).map(|p| ident(&p.name)).collect();
+    let mut names: Vec<_> = op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path || p.required)
+        .map(|p| ident(&p.name))
+        .collect();
     match &op.body {
         Some(Body::Json(_) | Body::Binary(_)) => names.push(format_ident!("body")),
         Some(Body::Multipart(_) | Body::Form(_)) => names.push(format_ident!("form")),
@@ -172,7 +192,11 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
         let by_value = matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
         let checks = constraint_checks(&p.constraints, &p.ty, &wire, false);
         if p.location == ParamLocation::Path || p.required {
-            let bind = if by_value { quote! { &#value } } else { quote! { #value } };
+            let bind = if by_value {
+                quote! { &#value }
+            } else {
+                quote! { #value }
+            };
             out.extend(quote! { { let value = #bind; #checks } });
         } else {
             out.extend(quote! { if let Some(value) = &params.#value { #checks } });
@@ -185,8 +209,21 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     }
 
     let path = path_expression(op);
-    out.extend(quote! { let mut request = rt::Request::new(rt::Method::#method, #path).operation(#operation); });
-    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+    let changes_later =
+        op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
+    let binding = if changes_later {
+        quote! { let mut request }
+    } else {
+        quote! { let request }
+    };
+    out.extend(
+        quote! { #binding = rt::Request::new(rt::Method::#method, #path).operation(#operation); },
+    );
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+    {
         out.extend(add_param(api, op, p));
     }
     match &op.body {
@@ -245,7 +282,10 @@ fn path_expression(op: &Operation) -> TokenStream {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(name) => {
                 template.push_str("{}");
-                let param = op.params.iter().find(|p| p.location == ParamLocation::Path && p.wire_name == name);
+                let param = op
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && p.wire_name == name);
                 let value = param.map(|p| {
                     let v = ident(&p.name);
                     match p.ty {
@@ -289,7 +329,11 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
     let wire = lit(&p.wire_name);
     let field = ident(&p.name);
     let operation = lit(unraw(&op.name));
-    let value_source = if p.required { quote! { Some(#field) } } else { quote! { params.#field.as_ref() } };
+    let value_source = if p.required {
+        quote! { Some(#field) }
+    } else {
+        quote! { params.#field.as_ref() }
+    };
     let add = match (p.location, p.style) {
         (_, QueryStyle::Pairs) => {
             return quote! {
@@ -321,8 +365,16 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
             request = request.query(#wire, params.#field.as_deref().unwrap_or(#model::FIELDS));
         };
     }
-    let by_value = p.required && matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool);
-    let value_source = if by_value { quote! { Some(&#field) } } else { value_source };
+    let by_value = p.required
+        && matches!(
+            p.ty,
+            TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
+        );
+    let value_source = if by_value {
+        quote! { Some(&#field) }
+    } else {
+        value_source
+    };
     quote! {
         if let Some(value) = #value_source {
             #add
@@ -332,7 +384,7 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
 
 /// The `match` on the status that turns the raw response into the result.
 /// Statuses that decode alike share an arm.
-fn decode(op: &Operation) -> TokenStream {
+fn decode(api: &Api, op: &Operation) -> TokenStream {
     if op.responses.is_empty() {
         return quote! {
             match response.status() {
@@ -341,7 +393,7 @@ fn decode(op: &Operation) -> TokenStream {
             }
         };
     }
-    let arms = merge_arms(op, &success_shape(op));
+    let arms = merge_arms(api, op, &success_shape(op));
     quote! {
         match response.status() {
             #arms
@@ -350,29 +402,33 @@ fn decode(op: &Operation) -> TokenStream {
     }
 }
 
-fn merge_arms(op: &Operation, shape: &SuccessShape) -> TokenStream {
-    let mut out = TokenStream::new();
+fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
     if let SuccessShape::Single(body) = shape {
-        let statuses = op.responses.iter().map(|r| r.status);
+        let statuses = op
+            .responses
+            .iter()
+            .map(|r| proc_macro2::Literal::u16_unsuffixed(r.status));
         let decode = decoder(body);
-        out.extend(quote! { #(#statuses)|* => response.#decode(), });
-        return out;
+        return quote! { #(#statuses)|* => response.#decode(), };
     }
+    let mut out = TokenStream::new();
     for r in &op.responses {
-        let status = r.status;
+        let status = proc_macro2::Literal::u16_unsuffixed(r.status);
         let decode = decoder(&r.body);
-        out.extend(match shape {
-            SuccessShape::Optional(_) => match r.body {
-                ResponseBody::Empty => quote! { #status => response.empty().map(|r| r.map(|()| None)), },
-                _ => quote! { #status => response.#decode().map(|r| r.map(Some)), },
-            },
-            _ => {
+        let ty = body_type(api, &r.body);
+        // The body type cannot be inferred through the `map`, so it is named.
+        let decoded = quote! { response.#decode::<#ty, _>() };
+        out.extend(match (shape, &r.body) {
+            (SuccessShape::Optional(_), ResponseBody::Empty) => quote! { #status => response.empty().map(|r| r.map(|()| None)), },
+            (SuccessShape::Optional(_), ResponseBody::Json(_)) => quote! { #status => #decoded.map(|r| r.map(Some)), },
+            (_, body) => {
                 let enum_name = ident(&op.response_type);
                 let variant = ident(&r.variant);
-                match r.body {
+                match body {
                     ResponseBody::Empty => {
                         quote! { #status => response.empty().map(|r| r.map(|()| operations::#enum_name::#variant)), }
                     }
+                    ResponseBody::Json(_) => quote! { #status => #decoded.map(|r| r.map(operations::#enum_name::#variant)), },
                     _ => quote! { #status => response.#decode().map(|r| r.map(operations::#enum_name::#variant)), },
                 }
             }
@@ -391,8 +447,18 @@ fn decoder(body: &ResponseBody) -> proc_macro2::Ident {
 }
 
 /// A private request builder shared by the method and its `_stream` twin.
-fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream], build: &TokenStream) -> TokenStream {
-    let Paging::ContentRange { max_page_size, default_order, item } = paging;
+fn emit_stream(
+    api: &Api,
+    op: &Operation,
+    paging: &Paging,
+    args: &[TokenStream],
+    build: &TokenStream,
+) -> TokenStream {
+    let Paging::ContentRange {
+        max_page_size,
+        default_order,
+        item,
+    } = paging;
     let builder = format_ident!("{}_request", unraw(&op.name));
     let stream = format_ident!("{}_stream", unraw(&op.name));
     let item = type_tokens(api, item, false);
@@ -404,12 +470,22 @@ fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream],
         adjust.extend(quote! { let mut params = params.clone(); });
         for wire in ["offset", "limit"] {
             if has(wire) {
-                let field = ident(&optional_params(op).find(|p| p.wire_name == wire).map(|p| p.name.clone()).unwrap_or_default());
+                let field = ident(
+                    &optional_params(op)
+                        .find(|p| p.wire_name == wire)
+                        .map(|p| p.name.clone())
+                        .unwrap_or_default(),
+                );
                 adjust.extend(quote! { params.#field = None; });
             }
         }
         if let (Some(order), true) = (default_order, has("order")) {
-            let field = ident(&optional_params(op).find(|p| p.wire_name == "order").map(|p| p.name.clone()).unwrap_or_default());
+            let field = ident(
+                &optional_params(op)
+                    .find(|p| p.wire_name == "order")
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+            );
             adjust.extend(quote! { params.#field.get_or_insert_with(|| #order.to_string()); });
         }
         adjust.extend(quote! { let params = &params; });

@@ -48,8 +48,12 @@ fn with_imports(body: TokenStream) -> TokenStream {
         return body;
     }
     let text = body.to_string();
-    let runtime = text.contains("rt ::").then(|| quote! { use ::migrate_runtime as rt; });
-    let types = text.contains("types ::").then(|| quote! { use super::types; });
+    let runtime = text
+        .contains("rt ::")
+        .then(|| quote! { use ::migrate_runtime as rt; });
+    let types = text
+        .contains("types ::")
+        .then(|| quote! { use super::types; });
     quote! { #runtime #types #body }
 }
 
@@ -81,17 +85,34 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
         let trimmed = line.trim();
-        let line = if trimmed.starts_with("```") { format!("```text{}", &trimmed[3..].trim_start_matches(|c: char| c.is_alphanumeric())) } else { trimmed.to_string() };
+        let line = if trimmed.starts_with("```") {
+            format!(
+                "```text{}",
+                &trimmed[3..].trim_start_matches(|c: char| c.is_alphanumeric())
+            )
+        } else {
+            trimmed.to_string()
+        };
         if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
             continue;
         }
-        lines.push(if line.is_empty() { String::new() } else { format!(" {line}") });
+        lines.push(if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        });
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
     // An unclosed fence would swallow the rest of the item's docs.
-    if lines.iter().filter(|l| l.trim_start().starts_with("```")).count() % 2 == 1 {
+    if lines
+        .iter()
+        .filter(|l| l.trim_start().starts_with("```"))
+        .count()
+        % 2
+        == 1
+    {
         lines.push(" ```".into());
     }
     lines

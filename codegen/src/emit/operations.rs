@@ -5,17 +5,23 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::ir::{Api, Body, Docs, FormField, Operation, Param, ParamLocation, QueryStyle, ResponseBody};
+use crate::ir::{
+    Api, Body, Docs, FormField, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
+};
 
 /// Every per-operation type of the spec.
 pub(super) fn emit(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(|op| {
-        let params = optional_params(op).next().is_some().then(|| emit_params(api, op));
+        let params = optional_params(op)
+            .next()
+            .is_some()
+            .then(|| emit_params(api, op));
         let form = match &op.body {
             Some(Body::Multipart(fields) | Body::Form(fields)) => Some(emit_form(api, op, fields)),
             _ => None,
         };
-        let response = (success_shape(op) == SuccessShape::Enum).then(|| emit_response_enum(api, op));
+        let response =
+            (success_shape(op) == SuccessShape::Enum).then(|| emit_response_enum(api, op));
         quote! { #params #form #response }
     });
     quote! { #(#items)* }
@@ -24,7 +30,9 @@ pub(super) fn emit(api: &Api) -> TokenStream {
 /// Parameters that go into the operation's `Params` struct: everything that
 /// is neither in the path nor required.
 pub(crate) fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.params.iter().filter(|p| p.location != ParamLocation::Path && !p.required)
+    op.params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path && !p.required)
 }
 
 /// The Rust type of a parameter value.
@@ -37,12 +45,19 @@ pub(crate) fn param_type(api: &Api, p: &Param) -> TokenStream {
 
 fn emit_params(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.params_type);
-    let doc = format!(" Optional inputs of `{}`.", super::super::normalize::unraw(&op.name));
+    let doc = format!(
+        " Optional inputs of `{}`.",
+        super::super::normalize::unraw(&op.name)
+    );
     let fields = optional_params(op).map(|p| {
         let docs = doc_attrs(&p.docs);
         let field = ident(&p.name);
         let ty = param_type(api, p);
-        let ty = if p.style == QueryStyle::Pairs { ty } else { quote! { Option<#ty> } };
+        let ty = if p.style == QueryStyle::Pairs {
+            ty
+        } else {
+            quote! { Option<#ty> }
+        };
         quote! { #docs pub #field: #ty, }
     });
     quote! {
@@ -61,12 +76,19 @@ pub(crate) fn form_name(op: &Operation) -> String {
 
 fn emit_form(api: &Api, op: &Operation, fields: &[FormField]) -> TokenStream {
     let name = ident(&form_name(op));
-    let doc = format!(" The form body of `{}`.", super::super::normalize::unraw(&op.name));
+    let doc = format!(
+        " The form body of `{}`.",
+        super::super::normalize::unraw(&op.name)
+    );
     let fields = fields.iter().map(|f| {
         let docs = doc_attrs(&f.docs);
         let field = ident(&f.name);
         let ty = type_tokens(api, &f.ty, false);
-        let ty = if f.required { ty } else { quote! { Option<#ty> } };
+        let ty = if f.required {
+            ty
+        } else {
+            quote! { Option<#ty> }
+        };
         quote! { #docs pub #field: #ty, }
     });
     quote! {
@@ -99,7 +121,9 @@ pub(crate) fn success_shape(op: &Operation) -> SuccessShape {
     match bodies.as_slice() {
         [] => SuccessShape::Single(ResponseBody::Empty),
         [one] => SuccessShape::Single((*one).clone()),
-        [a, ResponseBody::Empty] | [ResponseBody::Empty, a] if matches!(a, ResponseBody::Json(_)) => {
+        [a, ResponseBody::Empty] | [ResponseBody::Empty, a]
+            if matches!(a, ResponseBody::Json(_)) =>
+        {
             SuccessShape::Optional((*a).clone())
         }
         _ => SuccessShape::Enum,
@@ -108,7 +132,10 @@ pub(crate) fn success_shape(op: &Operation) -> SuccessShape {
 
 fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.response_type);
-    let doc = format!(" The success responses of `{}`.", super::super::normalize::unraw(&op.name));
+    let doc = format!(
+        " The success responses of `{}`.",
+        super::super::normalize::unraw(&op.name)
+    );
     let variants = op.responses.iter().map(|r| {
         let variant = ident(&r.variant);
         let mut docs = r.docs.clone();
@@ -116,7 +143,10 @@ fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
             Some(text) => format!("{}: {text}", r.status),
             None => r.status.to_string(),
         });
-        let docs = doc_attrs(&Docs { text: docs.text, deprecated: None });
+        let docs = doc_attrs(&Docs {
+            text: docs.text,
+            deprecated: None,
+        });
         match &r.body {
             ResponseBody::Empty => quote! { #docs #variant, },
             body => {

@@ -44,7 +44,10 @@ fn validated_types(api: &Api) -> BTreeSet<TypeId> {
             }
             let validates = match &def.kind {
                 TypeKind::Enum(_) => true,
-                TypeKind::Struct(s) => s.fields.iter().any(|f| has_checks(f) || refers_to(&f.ty, &set)),
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .any(|f| has_checks(f) || refers_to(&f.ty, &set)),
                 TypeKind::Union(u) => u.variants.iter().any(|(_, _, v)| set.contains(v)),
                 TypeKind::Alias(t) => refers_to(t, &set),
             };
@@ -84,7 +87,12 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
         }
     });
     let fields_const = s.select_all.then(|| {
-        let list = s.fields.iter().map(|f| f.wire_name.as_str()).collect::<Vec<_>>().join(",");
+        let list = s
+            .fields
+            .iter()
+            .map(|f| f.wire_name.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
         quote! {
             impl #name {
                 /// Every field, comma-separated: the default `select` of the
@@ -130,7 +138,8 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
         let wire = lit(&f.wire_name);
         quote! { #[serde(rename = #wire)] }
     });
-    let skip = (f.optional && !f.nullable).then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
+    let skip = (f.optional && !f.nullable)
+        .then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
     quote! {
         #docs
         #rename
@@ -144,7 +153,8 @@ fn field_checks(f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
     let name = ident(&f.name);
     let wire = lit(&f.wire_name);
     let direct = has_checks(f).then(|| constraint_checks(&f.constraints, &f.ty, &wire, f.boxed));
-    let nested = refers_to(&f.ty, validated).then(|| quote! { rt::Validate::validate(value).map_err(|e| e.within(#wire))?; });
+    let nested = refers_to(&f.ty, validated)
+        .then(|| quote! { rt::Validate::validate(value).map_err(|e| e.within(#wire))?; });
     if direct.is_none() && nested.is_none() {
         return TokenStream::new();
     }
@@ -156,8 +166,17 @@ fn field_checks(f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
 }
 
 /// Checks of a value `value: &T` against the spec's constraints.
-pub(crate) fn constraint_checks(c: &Constraints, ty: &TypeRef, wire: &proc_macro2::Literal, boxed: bool) -> TokenStream {
-    let value = if boxed { quote! { &**value } } else { quote! { value } };
+pub(crate) fn constraint_checks(
+    c: &Constraints,
+    ty: &TypeRef,
+    wire: &proc_macro2::Literal,
+    boxed: bool,
+) -> TokenStream {
+    let value = if boxed {
+        quote! { &**value }
+    } else {
+        quote! { value }
+    };
     let mut out = TokenStream::new();
     match ty {
         TypeRef::String | TypeRef::Secret => {
@@ -261,8 +280,15 @@ fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>)
     let tag = lit(&u.tag);
     let variants: Vec<_> = u.variants.iter().map(|(_, v, _)| ident(v)).collect();
     let tags: Vec<_> = u.variants.iter().map(|(t, _, _)| lit(t)).collect();
-    let types: Vec<_> = u.variants.iter().map(|(_, _, id)| type_tokens(api, &TypeRef::Named(*id), true)).collect();
-    let variant_docs = u.variants.iter().map(|(t, _, _)| format!(" `{}` is `{t}`.", u.tag));
+    let types: Vec<_> = u
+        .variants
+        .iter()
+        .map(|(_, _, id)| type_tokens(api, &TypeRef::Named(*id), true))
+        .collect();
+    let variant_docs = u
+        .variants
+        .iter()
+        .map(|(t, _, _)| format!(" `{}` is `{t}`.", u.tag));
     let validate = def.in_request.then(|| {
         let arms = u.variants.iter().map(|(_, v, id)| {
             let v = ident(v);

@@ -33,7 +33,11 @@ pub struct Origin<'a> {
 impl Origin<'_> {
     /// An error at a pointer into the upgraded document.
     fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::at(self.file, crate::upgrade::original_pointer(self.upgraded, self.dialect, pointer), message)
+        Error::at(
+            self.file,
+            crate::upgrade::original_pointer(self.upgraded, self.dialect, pointer),
+            message,
+        )
     }
 
     /// A warning at a pointer into the upgraded document.
@@ -49,7 +53,11 @@ impl Origin<'_> {
 }
 
 /// Builds the intermediate model of one spec.
-pub fn normalize(origin: &Origin<'_>, spec: &OpenAPI, warnings: &mut Vec<Warning>) -> Result<Api, Error> {
+pub fn normalize(
+    origin: &Origin<'_>,
+    spec: &OpenAPI,
+    warnings: &mut Vec<Warning>,
+) -> Result<Api, Error> {
     let mut types = types::TypeBuilder::new(origin, spec);
     types.declare_components()?;
     let operations = operations::build(origin, spec, &mut types)?;
@@ -69,7 +77,10 @@ pub fn normalize(origin: &Origin<'_>, spec: &OpenAPI, warnings: &mut Vec<Warning
 fn base_path(spec: &OpenAPI) -> String {
     let url = spec.servers.first().map(|s| s.url.as_str()).unwrap_or("");
     let path = match url.find("://") {
-        Some(i) => url[i + 3..].find('/').map(|j| &url[i + 3 + j..]).unwrap_or(""),
+        Some(i) => url[i + 3..]
+            .find('/')
+            .map(|j| &url[i + 3 + j..])
+            .unwrap_or(""),
         None => url,
     };
     path.trim_end_matches('/').to_string()

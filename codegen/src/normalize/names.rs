@@ -13,10 +13,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be identifiers (strict and reserved keywords, all editions).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers either.
@@ -25,8 +26,26 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super"];
 /// Type names the generated code itself uses unqualified; a spec type with one
 /// of these names would shadow them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone", "Debug",
-    "Client", "Self", "Serialize", "Deserialize", "Deserializer", "Serializer", "BTreeMap", "Value",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Debug",
+    "Client",
+    "Self",
+    "Serialize",
+    "Deserialize",
+    "Deserializer",
+    "Serializer",
+    "BTreeMap",
+    "Value",
 ];
 
 /// Keeps letters, digits and underscores; everything else becomes `_`.
@@ -117,7 +136,9 @@ pub struct Namespace {
 impl Namespace {
     /// A scope where `reserved` names are already taken.
     pub fn with_reserved(reserved: &[&str]) -> Self {
-        Namespace { taken: reserved.iter().map(|s| s.to_string()).collect() }
+        Namespace {
+            taken: reserved.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     /// Claims `name`, or `name2`, `name3`, ... if it is taken.
@@ -146,8 +167,11 @@ impl Namespace {
 pub fn operation_name(method: &str, path: &str) -> String {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let is_param = |s: &&str| s.starts_with('{') && s.ends_with('}');
-    let statics: Vec<String> =
-        segments.iter().filter(|s| !is_param(s)).map(|s| unraw(&snake(s)).trim_matches('_').to_string()).collect();
+    let statics: Vec<String> = segments
+        .iter()
+        .filter(|s| !is_param(s))
+        .map(|s| unraw(&snake(s)).trim_matches('_').to_string())
+        .collect();
     let stem = statics.join("_");
     let method = method.to_ascii_lowercase();
     let suffix = match (segments.as_slice(), method.as_str()) {
@@ -195,7 +219,11 @@ mod tests {
             assert_eq!(snake(input), snake_form, "snake({input:?})");
             assert_eq!(camel(input), camel_form, "camel({input:?})");
             let parsed = syn::parse_str::<syn::Ident>(&snake(input));
-            assert!(parsed.is_ok(), "{input:?} gave an invalid identifier {}", snake(input));
+            assert!(
+                parsed.is_ok(),
+                "{input:?} gave an invalid identifier {}",
+                snake(input)
+            );
         }
     }
 
@@ -213,8 +241,16 @@ mod tests {
         let cases = [
             ("GET", "/volume/{id}/snapshots", "volume_snapshots"),
             ("POST", "/metrics/generate", "metrics_generate"),
-            ("GET", "/nas_server/{id}/download/hosts", "nas_server_download_hosts"),
-            ("POST", "/volume-groups/block/{id}/protection/full-copies", "volume_groups_block_protection_full_copies"),
+            (
+                "GET",
+                "/nas_server/{id}/download/hosts",
+                "nas_server_download_hosts",
+            ),
+            (
+                "POST",
+                "/volume-groups/block/{id}/protection/full-copies",
+                "volume_groups_block_protection_full_copies",
+            ),
             ("GET", "/", "get"),
         ];
         for (method, path, expected) in cases {

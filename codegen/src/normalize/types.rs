@@ -10,15 +10,16 @@
 use std::collections::{BTreeSet, HashMap};
 
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat,
-    Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, OpenAPI, ReferenceOr, Schema, SchemaData,
+    SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 
 use super::names::{camel, snake, unraw, Namespace, RESERVED_TYPE_NAMES};
 use super::Origin;
 use crate::error::{join_pointer, Error, Warning};
 use crate::ir::{
-    Constraints, Docs, Enum, Field, Operation, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union, Variant,
+    Constraints, Docs, Enum, Field, Operation, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union,
+    Variant,
 };
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -118,28 +119,52 @@ impl<'a> TypeBuilder<'a> {
         let bases: HashMap<String, &Schema> = components
             .iter()
             .filter_map(|(name, s)| match s {
-                ReferenceOr::Item(s) if s.schema_data.discriminator.is_some() => Some((format!("{SCHEMAS}{name}"), s)),
+                ReferenceOr::Item(s) if s.schema_data.discriminator.is_some() => {
+                    Some((format!("{SCHEMAS}{name}"), s))
+                }
                 _ => None,
             })
             .collect();
         for (name, schema) in components {
-            let ReferenceOr::Item(Schema { schema_kind: SchemaKind::AllOf { all_of }, .. }) = schema else { continue };
+            let ReferenceOr::Item(Schema {
+                schema_kind: SchemaKind::AllOf { all_of },
+                ..
+            }) = schema
+            else {
+                continue;
+            };
             for part in all_of {
-                let ReferenceOr::Reference { reference } = part else { continue };
-                let Some(base) = bases.get(reference) else { continue };
+                let ReferenceOr::Reference { reference } = part else {
+                    continue;
+                };
+                let Some(base) = bases.get(reference) else {
+                    continue;
+                };
                 let child_ref = format!("{SCHEMAS}{name}");
                 let mapping = &base.schema_data.discriminator.as_ref().map(|d| &d.mapping);
                 let tag = mapping
-                    .and_then(|m| m.iter().find(|(_, target)| **target == child_ref).map(|(tag, _)| tag.clone()))
+                    .and_then(|m| {
+                        m.iter()
+                            .find(|(_, target)| **target == child_ref)
+                            .map(|(tag, _)| tag.clone())
+                    })
                     .unwrap_or_else(|| name.to_string());
-                self.children.entry(reference.clone()).or_default().push((tag, child_ref));
+                self.children
+                    .entry(reference.clone())
+                    .or_default()
+                    .push((tag, child_ref));
             }
         }
     }
 
     /// The type a field, parameter or body of this schema has. Inline objects,
     /// enums and unions become named types called `hint`.
-    pub(super) fn type_of(&mut self, schema: impl Into<SchemaRef<'a>>, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    pub(super) fn type_of(
+        &mut self,
+        schema: impl Into<SchemaRef<'a>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         let schema = match schema.into() {
             SchemaRef::Ref(r) => return self.resolve(r, pointer),
             SchemaRef::Item(s) => s,
@@ -165,9 +190,14 @@ impl<'a> TypeBuilder<'a> {
         }
         if reference.starts_with("#/") {
             let shown = crate::upgrade::original_ref(self.origin.dialect, reference);
-            return Err(self.origin.error(pointer, format!("$ref target {shown} does not exist")));
+            return Err(self
+                .origin
+                .error(pointer, format!("$ref target {shown} does not exist")));
         }
-        self.warn(pointer, format!("$ref {reference:?} points outside this file; using serde_json::Value"));
+        self.warn(
+            pointer,
+            format!("$ref {reference:?} points outside this file; using serde_json::Value"),
+        );
         Ok(TypeRef::Any)
     }
 
@@ -176,9 +206,19 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The kind of a named type made from `schema`.
-    fn kind_of(&mut self, schema: &'a Schema, name: &str, pointer: &str, own_ref: Option<&str>) -> Result<TypeKind, Error> {
+    fn kind_of(
+        &mut self,
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+        own_ref: Option<&str>,
+    ) -> Result<TypeKind, Error> {
         if let Some(children) = own_ref.and_then(|r| self.children.get(r)).cloned() {
-            return Ok(TypeKind::Union(self.union_of(&schema.schema_data, &children, pointer)));
+            return Ok(TypeKind::Union(self.union_of(
+                &schema.schema_data,
+                &children,
+                pointer,
+            )));
         }
         if let Some(values) = string_enum(schema) {
             return Ok(TypeKind::Enum(enum_of(&values)));
@@ -187,7 +227,12 @@ impl<'a> TypeBuilder<'a> {
             SchemaKind::OneOf { one_of: parts } | SchemaKind::AnyOf { any_of: parts }
                 if schema.schema_data.discriminator.is_some() =>
             {
-                let mapping = schema.schema_data.discriminator.as_ref().map(|d| d.mapping.clone()).unwrap_or_default();
+                let mapping = schema
+                    .schema_data
+                    .discriminator
+                    .as_ref()
+                    .map(|d| d.mapping.clone())
+                    .unwrap_or_default();
                 let children: Vec<(String, String)> = parts
                     .iter()
                     .filter_map(|p| match p {
@@ -199,12 +244,18 @@ impl<'a> TypeBuilder<'a> {
                             .iter()
                             .find(|(_, target)| **target == r)
                             .map(|(tag, _)| tag.clone())
-                            .unwrap_or_else(|| r.rsplit('/').next().unwrap_or_default().to_string());
+                            .unwrap_or_else(|| {
+                                r.rsplit('/').next().unwrap_or_default().to_string()
+                            });
                         (tag, r)
                     })
                     .collect();
                 if children.len() == parts.len() {
-                    return Ok(TypeKind::Union(self.union_of(&schema.schema_data, &children, pointer)));
+                    return Ok(TypeKind::Union(self.union_of(
+                        &schema.schema_data,
+                        &children,
+                        pointer,
+                    )));
                 }
             }
             _ => {}
@@ -212,23 +263,42 @@ impl<'a> TypeBuilder<'a> {
         if is_struct(schema) {
             return Ok(TypeKind::Struct(self.struct_of(schema, name, pointer)?));
         }
-        Ok(TypeKind::Alias(self.scalar_or_container(schema, name, pointer)?))
+        Ok(TypeKind::Alias(
+            self.scalar_or_container(schema, name, pointer)?,
+        ))
     }
 
-    fn union_of(&mut self, data: &SchemaData, children: &[(String, String)], pointer: &str) -> Union {
-        let tag = data.discriminator.as_ref().map(|d| d.property_name.clone()).unwrap_or_default();
+    fn union_of(
+        &mut self,
+        data: &SchemaData,
+        children: &[(String, String)],
+        pointer: &str,
+    ) -> Union {
+        let tag = data
+            .discriminator
+            .as_ref()
+            .map(|d| d.property_name.clone())
+            .unwrap_or_default();
         let mut names = Namespace::with_reserved(&["Other"]);
         let mut variants = Vec::new();
         for (value, child) in children {
             match self.by_ref.get(child) {
                 Some(id) => variants.push((value.clone(), names.claim(&camel(value)), *id)),
-                None => self.warn(pointer, format!("discriminator child {child} does not exist; left out")),
+                None => self.warn(
+                    pointer,
+                    format!("discriminator child {child} does not exist; left out"),
+                ),
             }
         }
         Union { tag, variants }
     }
 
-    fn struct_of(&mut self, schema: &'a Schema, name: &str, pointer: &str) -> Result<Struct, Error> {
+    fn struct_of(
+        &mut self,
+        schema: &'a Schema,
+        name: &str,
+        pointer: &str,
+    ) -> Result<Struct, Error> {
         let mut collected = Collected::default();
         self.collect(schema, pointer, &mut collected, &mut BTreeSet::new())?;
         let mut field_names = Namespace::default();
@@ -256,12 +326,19 @@ impl<'a> TypeBuilder<'a> {
         }
         let additional = match collected.additional {
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Any),
-            Some((AdditionalProperties::Schema(s), p)) => {
-                Some(self.type_of(s.as_ref(), &format!("{}Value", unraw(name)), &format!("{p}/additionalProperties"))?)
-            }
+            Some((AdditionalProperties::Schema(s), p)) => Some(self.type_of(
+                s.as_ref(),
+                &format!("{}Value", unraw(name)),
+                &format!("{p}/additionalProperties"),
+            )?),
             _ => None,
         };
-        Ok(Struct { fields, additional, select_all: false, defaultable: false })
+        Ok(Struct {
+            fields,
+            additional,
+            select_all: false,
+            defaultable: false,
+        })
     }
 
     /// Gathers properties and required names from a schema and its `allOf` parts.
@@ -273,7 +350,9 @@ impl<'a> TypeBuilder<'a> {
         seen: &mut BTreeSet<String>,
     ) -> Result<(), Error> {
         let (properties, required, additional) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required, o.additional_properties.as_ref()),
+            SchemaKind::Type(Type::Object(o)) => {
+                (&o.properties, &o.required, o.additional_properties.as_ref())
+            }
             SchemaKind::Any(a) => {
                 for (i, part) in a.all_of.iter().enumerate() {
                     self.collect_part(part, &format!("{pointer}/allOf/{i}"), out, seen)?;
@@ -319,12 +398,22 @@ impl<'a> TypeBuilder<'a> {
                     if !seen.insert(reference.clone()) {
                         return Ok(());
                     }
-                    let name = reference.strip_prefix(SCHEMAS).unwrap_or(&reference).to_string();
+                    let name = reference
+                        .strip_prefix(SCHEMAS)
+                        .unwrap_or(&reference)
+                        .to_string();
                     match spec.components.as_ref().and_then(|c| c.schemas.get(&name)) {
                         Some(ReferenceOr::Item(s)) => {
-                            return self.collect(s, &join_pointer("/components/schemas", &name), out, seen)
+                            return self.collect(
+                                s,
+                                &join_pointer("/components/schemas", &name),
+                                out,
+                                seen,
+                            )
                         }
-                        Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                        Some(ReferenceOr::Reference { reference: next }) => {
+                            reference = next.clone()
+                        }
                         None => {
                             self.resolve(&reference, pointer)?;
                             return Ok(());
@@ -335,7 +424,12 @@ impl<'a> TypeBuilder<'a> {
         }
     }
 
-    fn scalar_or_container(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn scalar_or_container(
+        &mut self,
+        schema: &'a Schema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         Ok(match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
@@ -345,13 +439,19 @@ impl<'a> TypeBuilder<'a> {
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                VariantOrUnknownOrEmpty::Unknown(f) if matches!(f.as_str(), "int16" | "int8") => TypeRef::I32,
+                VariantOrUnknownOrEmpty::Unknown(f) if matches!(f.as_str(), "int16" | "int8") => {
+                    TypeRef::I32
+                }
                 _ => TypeRef::I64,
             },
             SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
             SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => TypeRef::List(Box::new(self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))?)),
+                Some(items) => TypeRef::List(Box::new(self.type_of(
+                    items,
+                    &format!("{hint}Item"),
+                    &format!("{pointer}/items"),
+                )?)),
                 None => TypeRef::List(Box::new(TypeRef::Any)),
             },
             SchemaKind::Type(Type::Object(o)) => match &o.additional_properties {
@@ -364,11 +464,18 @@ impl<'a> TypeBuilder<'a> {
             },
             SchemaKind::Any(a) => self.any_schema(a, hint, pointer)?,
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                self.warn(pointer, "oneOf/anyOf without a discriminator is not modelled; using serde_json::Value".into());
+                self.warn(
+                    pointer,
+                    "oneOf/anyOf without a discriminator is not modelled; using serde_json::Value"
+                        .into(),
+                );
                 TypeRef::Any
             }
             SchemaKind::Not { .. } => {
-                self.warn(pointer, "`not` is not modelled; using serde_json::Value".into());
+                self.warn(
+                    pointer,
+                    "`not` is not modelled; using serde_json::Value".into(),
+                );
                 TypeRef::Any
             }
             SchemaKind::AllOf { .. } => TypeRef::Any,
@@ -376,7 +483,12 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Schemas that mix keywords of several types, or have none.
-    fn any_schema(&mut self, a: &'a AnySchema, hint: &str, pointer: &str) -> Result<TypeRef, Error> {
+    fn any_schema(
+        &mut self,
+        a: &'a AnySchema,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
         Ok(match a.typ.as_deref() {
             None => TypeRef::Any,
             Some("string") => match a.format.as_deref() {
@@ -392,12 +504,19 @@ impl<'a> TypeBuilder<'a> {
             Some("number") => TypeRef::F64,
             Some("boolean") => TypeRef::Bool,
             Some("array") => match &a.items {
-                Some(items) => TypeRef::List(Box::new(self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))?)),
+                Some(items) => TypeRef::List(Box::new(self.type_of(
+                    items,
+                    &format!("{hint}Item"),
+                    &format!("{pointer}/items"),
+                )?)),
                 None => TypeRef::List(Box::new(TypeRef::Any)),
             },
             Some("object") => TypeRef::Any,
             Some(other) => {
-                self.warn(pointer, format!("type {other:?} is not a JSON Schema type; using serde_json::Value"));
+                self.warn(
+                    pointer,
+                    format!("type {other:?} is not a JSON Schema type; using serde_json::Value"),
+                );
                 TypeRef::Any
             }
         })
@@ -483,9 +602,11 @@ fn single_ref_wrapper(schema: &Schema) -> Option<&ReferenceOr<Schema>> {
 fn string_enum(schema: &Schema) -> Option<Vec<String>> {
     let values: Vec<String> = match &schema.schema_kind {
         SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
-        SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "string") => {
-            a.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
-        }
+        SchemaKind::Any(a) if a.typ.as_deref().is_none_or(|t| t == "string") => a
+            .enumeration
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => return None,
     };
     (!values.is_empty()).then_some(values)
@@ -502,8 +623,10 @@ fn is_struct(schema: &Schema) -> bool {
 
 fn needs_named_type(schema: &Schema) -> bool {
     string_enum(schema).is_some() || is_struct(schema) || {
-        matches!(&schema.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
-            && schema.schema_data.discriminator.is_some()
+        matches!(
+            &schema.schema_kind,
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }
+        ) && schema.schema_data.discriminator.is_some()
     }
 }
 
@@ -514,17 +637,30 @@ fn enum_of(values: &[String]) -> Enum {
         if variants.iter().any(|v: &Variant| v.wire_name == *value) {
             continue;
         }
-        variants.push(Variant { name: names.claim(&camel(value)), wire_name: value.clone() });
+        variants.push(Variant {
+            name: names.claim(&camel(value)),
+            wire_name: value.clone(),
+        });
     }
-    let unknown_variant = if names.contains("Unknown") { names.claim("UnknownValue") } else { "Unknown".to_string() };
-    Enum { variants, unknown_variant }
+    let unknown_variant = if names.contains("Unknown") {
+        names.claim("UnknownValue")
+    } else {
+        "Unknown".to_string()
+    };
+    Enum {
+        variants,
+        unknown_variant,
+    }
 }
 
 /// Documentation from a schema: its description plus what the vendor
 /// extensions add (units, the version a field appeared in, deprecation).
 pub(super) fn docs(data: &SchemaData, summary: Option<&str>) -> Docs {
     let mut parts: Vec<String> = Vec::new();
-    for text in [summary, data.title.as_deref(), data.description.as_deref()].into_iter().flatten() {
+    for text in [summary, data.title.as_deref(), data.description.as_deref()]
+        .into_iter()
+        .flatten()
+    {
         let text = text.trim();
         if !text.is_empty() && !parts.iter().any(|p| p == text) {
             parts.push(text.to_string());
@@ -539,12 +675,17 @@ pub(super) fn docs(data: &SchemaData, summary: Option<&str>) -> Docs {
         }
     }
     let deprecated = match data.extensions.get("x-deprecated") {
-        Some(serde_json::Value::String(version)) => Some(format!("deprecated since version {version}")),
+        Some(serde_json::Value::String(version)) => {
+            Some(format!("deprecated since version {version}"))
+        }
         Some(serde_json::Value::Bool(true)) => Some(String::new()),
         _ if data.deprecated => Some(String::new()),
         _ => None,
     };
-    Docs { text: (!parts.is_empty()).then(|| parts.join("\n\n")), deprecated }
+    Docs {
+        text: (!parts.is_empty()).then(|| parts.join("\n\n")),
+        deprecated,
+    }
 }
 
 /// The checks a schema asks for.
@@ -623,8 +764,17 @@ fn named_in(ty: &TypeRef, out: &mut Vec<TypeId>) {
 
 fn edges(def: &TypeDef) -> Vec<TypeRef> {
     match &def.kind {
-        TypeKind::Struct(s) => s.fields.iter().map(|f| f.ty.clone()).chain(s.additional.clone()).collect(),
-        TypeKind::Union(u) => u.variants.iter().map(|(_, _, id)| TypeRef::Named(*id)).collect(),
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| f.ty.clone())
+            .chain(s.additional.clone())
+            .collect(),
+        TypeKind::Union(u) => u
+            .variants
+            .iter()
+            .map(|(_, _, id)| TypeRef::Named(*id))
+            .collect(),
         TypeKind::Alias(t) => vec![t.clone()],
         TypeKind::Enum(_) => Vec::new(),
     }
@@ -635,7 +785,11 @@ fn edges(def: &TypeDef) -> Vec<TypeRef> {
 fn box_cycles(types: &mut [TypeDef]) {
     let direct = |def: &TypeDef| -> Vec<TypeId> {
         match &def.kind {
-            TypeKind::Struct(s) => s.fields.iter().filter_map(|f| direct_target(&f.ty)).collect(),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| direct_target(&f.ty))
+                .collect(),
             TypeKind::Alias(t) => direct_target(t).into_iter().collect(),
             _ => Vec::new(),
         }
@@ -717,9 +871,10 @@ fn mark_defaultable(types: &mut [TypeDef]) {
         let mut changed = false;
         for i in 0..types.len() {
             let ok = match &types[i].kind {
-                TypeKind::Struct(s) if !s.defaultable => {
-                    s.fields.iter().all(|f| f.optional || has_default(types, &f.ty))
-                }
+                TypeKind::Struct(s) if !s.defaultable => s
+                    .fields
+                    .iter()
+                    .all(|f| f.optional || has_default(types, &f.ty)),
                 _ => false,
             };
             if ok {
