@@ -5,6 +5,7 @@
 //! response enums, [`client`] for the `Client` and its methods. The runtime is
 //! spelled in one place ([`rt`]), so moving it means changing one line.
 
+mod cli;
 mod client;
 mod operations;
 mod types;
@@ -19,6 +20,7 @@ pub fn module(api: &Api) -> TokenStream {
     let types = with_imports(types::emit(api));
     let operations = with_imports(operations::emit(api));
     let client = client::emit(api);
+    let cli = cli::emit(api);
     let operations_mod = (!operations.is_empty()).then(|| {
         quote! {
             /// Per-operation inputs and response enums.
@@ -38,6 +40,8 @@ pub fn module(api: &Api) -> TokenStream {
         #operations_mod
 
         #client
+
+        #cli
     }
 }
 
@@ -85,10 +89,10 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for line in text.lines() {
         let trimmed = line.trim();
-        let line = if trimmed.starts_with("```") {
+        let line = if let Some(rest) = trimmed.strip_prefix("```") {
             format!(
                 "```text{}",
-                &trimmed[3..].trim_start_matches(|c: char| c.is_alphanumeric())
+                rest.trim_start_matches(|c: char| c.is_alphanumeric())
             )
         } else {
             trimmed.to_string()

@@ -1,0 +1,338 @@
+//! Command-line flags for request bodies: one `clap::Args` struct per
+//! operation whose JSON body is a struct, behind the generated crate's `cli`
+//! feature.
+//!
+//! Each scalar field becomes a long flag named after its wire name in
+//! kebab-case, with the first sentence of its docs and its limits as help.
+//! Enums list the spec's values, lists of scalars repeat, and `bool` takes
+//! `--flag` or `--flag=false`. Fields a flag cannot carry (nested objects,
+//! maps, secrets, which must never be flag values) are left out and named in
+//! the struct's docs; an operation whose body requires such a field gets no
+//! struct, since the flags alone could not build the body.
+
+use heck::{ToKebabCase, ToUpperCamelCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{ident, lit, type_tokens};
+use crate::ir::{Api, Body, Constraints, Field, Operation, TypeKind, TypeRef};
+use crate::normalize::unraw;
+
+/// The `cli` module, or nothing when no operation has a struct body.
+pub(super) fn emit(api: &Api) -> TokenStream {
+    let items: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| emit_args(api, op))
+        .collect();
+    if items.is_empty() {
+        return TokenStream::new();
+    }
+    let body = super::with_imports(quote! { #(#items)* });
+    quote! {
+        /// Command-line flags for request bodies (the `cli` feature).
+        #[cfg(feature = "cli")]
+        pub mod cli {
+            #body
+        }
+    }
+}
+
+/// How one body field maps to a flag.
+enum Shape {
+    /// One value.
+    Scalar,
+    /// A repeatable flag.
+    List,
+    /// No flag: the reason, for the docs.
+    Skipped(&'static str),
+}
+
+fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let Some(Body::Json(TypeRef::Named(id))) = &op.body else {
+        return None;
+    };
+    let body_def = &api.types[id.0];
+    let TypeKind::Struct(body) = &body_def.kind else {
+        return None;
+    };
+    let shaped: Vec<(&Field, Shape)> = body.fields.iter().map(|f| (f, shape(api, f))).collect();
+    if shaped
+        .iter()
+        .any(|(f, s)| matches!(s, Shape::Skipped(_)) && !f.optional)
+    {
+        return None;
+    }
+    let op_name = unraw(&op.name);
+    let name = format_ident!("{}Args", op_name.to_upper_camel_case());
+    let body_ty = ident(&body_def.name);
+    let mut skipped_docs = Vec::new();
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    for (f, shape) in &shaped {
+        let field = ident(&f.name);
+        match shape {
+            Shape::Skipped(why) => {
+                skipped_docs.push(format!(
+                    " - `{}`: {why}; set it on the body after `into_body`.",
+                    f.wire_name
+                ));
+                inits.push(quote! { #field: None });
+            }
+            Shape::Scalar => {
+                fields.push(scalar_field(api, f));
+                inits.push(quote! { #field: self.#field });
+            }
+            Shape::List => {
+                fields.push(list_field(api, f));
+                inits.push(if f.optional {
+                    quote! { #field: (!self.#field.is_empty()).then_some(self.#field) }
+                } else {
+                    quote! { #field: self.#field }
+                });
+            }
+        }
+    }
+    let doc = format!(
+        " Flags for the body of `{op_name}` (`{}`).",
+        body_def.wire_name
+    );
+    let skipped_intro = (!skipped_docs.is_empty()).then(|| {
+        let intro = " Fields without a flag:";
+        quote! { #[doc = ""] #[doc = #intro] #(#[doc = #skipped_docs])* }
+    });
+    let into_doc = format!(" The `{}` body these flags describe.", body_def.wire_name);
+    Some(quote! {
+        #[doc = #doc]
+        #skipped_intro
+        #[derive(Debug, Clone, clap::Args)]
+        pub struct #name {
+            #(#fields)*
+        }
+        impl #name {
+            #[doc = #into_doc]
+            pub fn into_body(self) -> types::#body_ty {
+                types::#body_ty { #(#inits),* }
+            }
+        }
+    })
+}
+
+/// Whether a field is a scalar, a list of scalars or neither.
+fn shape(api: &Api, f: &Field) -> Shape {
+    if f.boxed {
+        return Shape::Skipped("nested object");
+    }
+    match &f.ty {
+        TypeRef::List(inner) => match scalar(api, inner) {
+            Ok(()) => Shape::List,
+            Err(why) => Shape::Skipped(why),
+        },
+        ty => match scalar(api, ty) {
+            Ok(()) => Shape::Scalar,
+            Err(why) => Shape::Skipped(why),
+        },
+    }
+}
+
+/// `Ok` when one flag value can hold the type, else why not.
+fn scalar(api: &Api, ty: &TypeRef) -> Result<(), &'static str> {
+    match ty {
+        TypeRef::String
+        | TypeRef::DateTime
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::F64
+        | TypeRef::Bool => Ok(()),
+        TypeRef::Secret => Err("a secret, never taken as a flag value"),
+        TypeRef::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Enum(_) => Ok(()),
+            TypeKind::Alias(inner) => scalar(api, inner),
+            TypeKind::Struct(_) | TypeKind::Union(_) => Err("nested object"),
+        },
+        TypeRef::Bytes => Err("binary data"),
+        TypeRef::Any => Err("free-form JSON"),
+        TypeRef::List(_) => Err("nested list"),
+        TypeRef::Map(_) => Err("map"),
+    }
+}
+
+/// Whether the type is (an alias of) a string enum, and which.
+fn enum_of(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
+    let TypeRef::Named(id) = ty else { return None };
+    match &api.types[id.0].kind {
+        TypeKind::Enum(_) => Some(type_tokens(api, ty, false)),
+        TypeKind::Alias(inner) => enum_of(api, inner),
+        _ => None,
+    }
+}
+
+/// Whether the type is (an alias of) `bool`.
+fn is_bool(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bool => true,
+        TypeRef::Named(id) => match &api.types[id.0].kind {
+            TypeKind::Alias(inner) => is_bool(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The `value_parser` for an enum: the spec's values, mapped to the variant.
+fn enum_parser(ty: &TokenStream) -> TokenStream {
+    quote! {
+        clap::builder::TypedValueParser::map(
+            clap::builder::PossibleValuesParser::new(
+                <#ty as rt::StringEnum>::VALUES.iter().copied(),
+            ),
+            <#ty as rt::StringEnum>::from_wire,
+        )
+    }
+}
+
+fn flag_name(f: &Field) -> String {
+    f.wire_name.to_kebab_case()
+}
+
+fn scalar_field(api: &Api, f: &Field) -> TokenStream {
+    let field = ident(&f.name);
+    let long = lit(&flag_name(f));
+    let help = lit(&help(f));
+    let ty = type_tokens(api, &f.ty, false);
+    let required = (!f.optional).then(|| quote! { required = true, });
+    let field_ty = if f.optional {
+        quote! { Option<#ty> }
+    } else {
+        quote! { #ty }
+    };
+    if is_bool(api, &f.ty) {
+        return quote! {
+            #[arg(
+                long = #long, help = #help, #required
+                action = clap::ArgAction::Set,
+                num_args = 0..=1,
+                require_equals = true,
+                default_missing_value = "true",
+                value_name = "BOOL",
+            )]
+            pub #field: #field_ty,
+        };
+    }
+    let parser = enum_of(api, &f.ty).map(|e| {
+        let parser = enum_parser(&e);
+        quote! { value_parser = #parser, }
+    });
+    quote! {
+        #[arg(long = #long, help = #help, #required #parser)]
+        pub #field: #field_ty,
+    }
+}
+
+fn list_field(api: &Api, f: &Field) -> TokenStream {
+    let field = ident(&f.name);
+    let long = lit(&flag_name(f));
+    let help = lit(&format!("{} (repeat the flag for several)", help(f)));
+    let TypeRef::List(inner) = &f.ty else {
+        unreachable!("list_field is only called for lists")
+    };
+    let ty = type_tokens(api, inner, false);
+    let required = (!f.optional).then(|| quote! { required = true, });
+    let parser = enum_of(api, inner).map(|e| {
+        let parser = enum_parser(&e);
+        quote! { value_parser = #parser, }
+    });
+    quote! {
+        #[arg(long = #long, help = #help, #required #parser action = clap::ArgAction::Append)]
+        pub #field: Vec<#ty>,
+    }
+}
+
+/// The first sentence of the field's docs, then its limits.
+fn help(f: &Field) -> String {
+    let sentence = f
+        .docs
+        .text
+        .as_deref()
+        .map(first_sentence)
+        .unwrap_or_default();
+    let limits: Vec<String> = limits(&f.constraints)
+        .into_iter()
+        .filter(|l| !sentence.contains(l.as_str()))
+        .collect();
+    match (sentence.is_empty(), limits.is_empty()) {
+        (_, true) => sentence,
+        (true, false) => limits.join(", "),
+        (false, false) => format!("{sentence} ({})", limits.join(", ")),
+    }
+}
+
+/// Text up to the first full stop followed by white space, within the first
+/// paragraph.
+fn first_sentence(text: &str) -> String {
+    let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
+    let flat = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(end) => flat[..=end].to_string(),
+        None => flat,
+    }
+}
+
+/// The constraints in words.
+fn limits(c: &Constraints) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(n) = c.min_length {
+        out.push(format!("at least {n} characters"));
+    }
+    if let Some(n) = c.max_length {
+        out.push(format!("at most {n} characters"));
+    }
+    if let Some((n, exclusive)) = c.minimum {
+        out.push(if exclusive {
+            format!("more than {n}")
+        } else {
+            format!("at least {n}")
+        });
+    }
+    if let Some((n, exclusive)) = c.maximum {
+        out.push(if exclusive {
+            format!("less than {n}")
+        } else {
+            format!("at most {n}")
+        });
+    }
+    if let Some(p) = &c.pattern {
+        out.push(format!("matching {p}"));
+    }
+    if let Some(n) = c.min_items {
+        out.push(format!("at least {n} values"));
+    }
+    if let Some(n) = c.max_items {
+        out.push(format!("at most {n} values"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_sentence_stops_at_the_first_full_stop() {
+        assert_eq!(
+            first_sentence("Cut over without a call. Default false.\n\nAdded in 1.0."),
+            "Cut over without a call."
+        );
+        assert_eq!(first_sentence("No stop here\n\nLater."), "No stop here");
+    }
+
+    #[test]
+    fn limits_read_as_words() {
+        let c = Constraints {
+            max_length: Some(128),
+            minimum: Some((1.0, false)),
+            ..Constraints::default()
+        };
+        assert_eq!(limits(&c), ["at most 128 characters", "at least 1"]);
+    }
+}
