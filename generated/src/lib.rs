@@ -10,6 +10,10 @@
 //! Each module has a `Client` (built from a `migrate_runtime::Transport`), a
 //! `types` module with the spec's schemas and, where needed, an `operations`
 //! module with per-operation inputs and response enums.
+//!
+//! [`ext`] is written by hand: `connect` helpers and the waits and error collection that
+//! span several calls (PowerStore jobs and import sessions, LCM imports with their paged
+//! error details, ViPR full-copy tasks).
 
 /// Dell PowerStore REST API (the migration subset), generated.
 #[allow(deprecated)]
@@ -28,3 +32,6 @@ pub mod lcm {
 pub mod vipr {
     include!(concat!(env!("OUT_DIR"), "/vipr.rs"));
 }
+
+/// Hand-written workflows over the generated clients (connect, wait, collect errors).
+pub mod ext;

@@ -1,0 +1,285 @@
+//! Oracle EPM LCM: connecting, importing a snapshot and waiting for the import, and collecting
+//! every error message of a failed import.
+//!
+//! Why by hand: an import is one POST that answers `status: -1` with a `Job Status` link, then
+//! polling until the status is 0 (success) or positive (failure). A failed job lists one item
+//! per task, each with a `Job Details` link to the first page of that task's error messages;
+//! the rest are behind `next` links, 25 to a page. A report that showed only the first page of
+//! the first task would hide most of what went wrong, so every page of every task is fetched
+//! (with [`migrate_runtime::paging::follow_next`]). Some Oracle servers want the status poll as
+//! POST and answer a GET with 405; such a poll is sent again as POST.
+
+use super::ConnectOptions;
+use crate::lcm::types::{
+    ErrorResponse, ImportQuery, Link, MigrationDetailItem, MigrationDetailsResponse,
+    MigrationJobResponse,
+};
+use crate::lcm::Client;
+use migrate_runtime::wait::{self, Outcome, Poll, Progress, WaitError, WaitOptions};
+use migrate_runtime::{futures::TryStreamExt, paging, Auth, Error, Method, Request, Secret};
+use std::convert::Infallible;
+use std::fmt;
+
+/// How to authenticate to LCM.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// HTTP Basic; the user is `identitydomain.user` on classic tenants, `user` on OCI.
+    Basic {
+        /// User name.
+        user: String,
+        /// Password.
+        password: Secret,
+    },
+    /// An OAuth 2 access token (OCI tenants).
+    Bearer(Secret),
+}
+
+/// A client for the EPM service at `host_url` (`https://tenant.oraclecloud.com`).
+pub fn connect(
+    host_url: &str,
+    credentials: Credentials,
+    options: &ConnectOptions,
+) -> Result<Client, Error<Infallible>> {
+    let auth = match credentials {
+        Credentials::Basic { user, password } => Auth::Basic { user, password },
+        Credentials::Bearer(token) => Auth::Bearer(token),
+    };
+    options
+        .transport(host_url, Client::BASE_PATH, auth)
+        .map(Client::new)
+}
+
+/// The messages of one failed task, every page of them.
+#[derive(Debug, Clone)]
+pub struct FailedTask {
+    /// Where the task read from.
+    pub source: Option<String>,
+    /// Where the task wrote to.
+    pub destination: Option<String>,
+    /// Task name, usually `Task Information`.
+    pub name: Option<String>,
+    /// All messages behind the task's `Job Details` link, in server order.
+    pub messages: Vec<MigrationDetailItem>,
+}
+
+/// An import that ended with a positive status.
+#[derive(Debug, Clone)]
+pub struct ImportFailure {
+    /// The job id from the `Job Status` link.
+    pub job_id: i64,
+    /// The final status (positive).
+    pub status: i32,
+    /// The job's `details` text, if any.
+    pub details: Option<String>,
+    /// Every task the job listed, with all its messages.
+    pub tasks: Vec<FailedTask>,
+}
+
+impl ImportFailure {
+    /// The number of messages over all tasks.
+    pub fn message_count(&self) -> usize {
+        self.tasks.iter().map(|t| t.messages.len()).sum()
+    }
+}
+
+impl fmt::Display for ImportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "import job {} failed with status {}",
+            self.job_id, self.status
+        )?;
+        if let Some(details) = &self.details {
+            write!(f, ": {details}")?;
+        }
+        write!(
+            f,
+            " ({} messages in {} tasks)",
+            self.message_count(),
+            self.tasks.len()
+        )?;
+        let first = self.tasks.iter().flat_map(|t| &t.messages).next();
+        if let Some(text) = first.and_then(|m| m.msg_text.as_deref()) {
+            write!(f, "; first: {text}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`import_snapshot_and_wait`] did not end in a successful import.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The import POST failed.
+    #[error("starting the import failed: {0}")]
+    Start(Error<ErrorResponse>),
+    /// The server refused the import outright (positive status, no job).
+    #[error("the import was refused with status {status}: {}", details.as_deref().unwrap_or("no details"))]
+    Refused {
+        /// The status (positive).
+        status: i32,
+        /// The server's explanation.
+        details: Option<String>,
+    },
+    /// The import answer had no usable `Job Status` link.
+    #[error("the import answer has no Job Status link ending in a job id")]
+    NoJobStatus,
+    /// The import ran and failed; every task's messages are inside.
+    #[error("{0}")]
+    Failed(Box<ImportFailure>),
+    /// The import failed, and fetching its messages failed too.
+    #[error("import job {job_id} failed with status {status}, and reading its messages failed: {source}")]
+    Details {
+        /// The job id.
+        job_id: i64,
+        /// The final status (positive).
+        status: i32,
+        /// Why the messages could not be read.
+        source: Error<ErrorResponse>,
+    },
+    /// Polling failed or the deadline passed.
+    #[error(transparent)]
+    Wait(#[from] WaitError<ErrorResponse>),
+}
+
+/// Starts importing `snapshot` (already uploaded) and waits for the job to finish.
+///
+/// Returns the final status answer (status 0) on success. On failure, every task's messages
+/// are fetched page by page, following each task's `Job Details` link and then its `next`
+/// links, and returned in [`ImportError::Failed`].
+pub async fn import_snapshot_and_wait(
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    query: &ImportQuery,
+    options: WaitOptions,
+    on_progress: impl FnMut(&Progress),
+) -> Result<MigrationJobResponse, ImportError> {
+    let started = client
+        .import_snapshot(api_version, snapshot, query)
+        .await
+        .map_err(ImportError::Start)?
+        .into_body();
+    match started.status {
+        Some(status) if status > 0 => {
+            return Err(ImportError::Refused {
+                status,
+                details: started.details,
+            })
+        }
+        Some(0) => return Ok(started),
+        _ => {}
+    }
+    let href = find_link(started.links.as_deref(), "Job Status")
+        .ok_or(ImportError::NoJobStatus)?
+        .to_owned();
+    let job_id = job_id(&href).ok_or(ImportError::NoJobStatus)?;
+    let poll = || poll_status(client, api_version, snapshot, job_id, &href);
+    let classify = |answer: MigrationJobResponse| match answer.status {
+        Some(0) => Poll::Done(answer),
+        Some(status) if status > 0 => Poll::Failed(answer),
+        status => {
+            let state = status.map_or_else(|| "running".to_owned(), |s| s.to_string());
+            Poll::Pending(Progress::new(state).with_detail(format!("job {job_id}")))
+        }
+    };
+    let failed = match wait::until(poll, classify, options, on_progress).await? {
+        Outcome::Done(answer) => return Ok(answer),
+        Outcome::Failed(answer) => answer,
+    };
+    let status = failed.status.unwrap_or_default();
+    let mut tasks = Vec::new();
+    for item in failed.items.unwrap_or_default() {
+        let messages = match find_link(item.links.as_deref(), "Job Details") {
+            Some(href) => task_messages(client, href).await.map_err(|source| {
+                ImportError::Details {
+                    job_id,
+                    status,
+                    source,
+                }
+            })?,
+            None => Vec::new(),
+        };
+        tasks.push(FailedTask {
+            source: item.source,
+            destination: item.destination,
+            name: item.name,
+            messages,
+        });
+    }
+    Err(ImportError::Failed(Box::new(ImportFailure {
+        job_id,
+        status,
+        details: failed.details,
+        tasks,
+    })))
+}
+
+/// One status poll: GET as documented, and POST to the `Job Status` link if GET gets 405.
+async fn poll_status(
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    job_id: i64,
+    href: &str,
+) -> Result<MigrationJobResponse, Error<ErrorResponse>> {
+    match client
+        .get_migration_status(api_version, snapshot, job_id)
+        .await
+    {
+        Err(error) if error.status() == Some(405) => {
+            let request = Request::from_href(Method::POST, href).operation("get_migration_status");
+            let raw = client.transport().send::<ErrorResponse>(request).await?;
+            match raw.status() {
+                200 => Ok(raw.json::<MigrationJobResponse, ErrorResponse>()?.into_body()),
+                _ => raw.error(),
+            }
+        }
+        answer => answer.map(|r| r.into_body()),
+    }
+}
+
+/// Every message behind a task's `Job Details` link, following `next` links.
+async fn task_messages(
+    client: &Client,
+    href: &str,
+) -> Result<Vec<MigrationDetailItem>, Error<ErrorResponse>> {
+    let first = Request::from_href(Method::GET, href).operation("get_migration_details");
+    paging::follow_next(client.transport(), first, split_page)
+        .try_collect()
+        .await
+}
+
+/// A details page's messages and its `next` href.
+fn split_page(page: MigrationDetailsResponse) -> (Vec<MigrationDetailItem>, Option<String>) {
+    let next = find_link(page.links.as_deref(), "next").map(str::to_owned);
+    (page.items.unwrap_or_default(), next)
+}
+
+/// The href of the first link with relation `rel` (relations contain spaces and are compared
+/// ignoring case).
+fn find_link<'a>(links: Option<&'a [Link]>, rel: &str) -> Option<&'a str> {
+    links?
+        .iter()
+        .find(|l| l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(rel)))?
+        .href
+        .as_deref()
+}
+
+/// The job id: the last path segment of the `Job Status` href.
+fn job_id(href: &str) -> Option<i64> {
+    let path = href.split(['?', '#']).next()?;
+    path.trim_end_matches('/').rsplit('/').next()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_ids_come_from_the_last_segment() {
+        let base = "https://h/interop/rest/11.1.2.3.600/applicationsnapshots/Snap1/migration";
+        assert_eq!(job_id(&format!("{base}/9")), Some(9));
+        assert_eq!(job_id(&format!("{base}/1234/?x=1")), Some(1234));
+        assert_eq!(job_id(base), None);
+    }
+}

@@ -1,0 +1,340 @@
+//! PowerStore: logging in to an array, waiting for jobs and import sessions, finding a session
+//! by name.
+//!
+//! Why by hand: which job phases and session states are final, and which of them count as
+//! failure, is vendor knowledge the spec only states in prose. A failed job keeps its error in
+//! `response_body` (a `job_error_response`), but the generated `JobInstance` types that field as
+//! the bare discriminator `BaseResponse`, which drops the messages; so jobs are polled here
+//! through the client's transport with the same path, `select` and operation name as
+//! `job_instance_query`, and `response_body` is decoded separately. Old arrays send only the
+//! deprecated UPPER_CASE `state`, so it is read when `phase` is absent.
+
+use super::ConnectOptions;
+use crate::powerstore::operations::{
+    ImportSessionCollectionQueryParams, ImportSessionInstanceQueryParams,
+};
+use crate::powerstore::types::{
+    ErrorInstance, ErrorMessage, ErrorResponse, ImportSessionInstance, ImportSessionStateEnum,
+    JobErrorResponse, JobInstance,
+};
+use crate::powerstore::Client;
+use migrate_runtime::wait::{self, Outcome, Poll, Progress, WaitError, WaitOptions};
+use migrate_runtime::{encode_path, Auth, Error, Method, Request, Secret, StringEnum};
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::fmt;
+
+/// The job fields polled: every plain field of `job_instance` (the relations `parent`,
+/// `children`, `root` and `leafs` are embeddable objects, not fields, so they are left out).
+const JOB_SELECT: &str = "id,resource_action,resource_type,resource_id,resource_name,\
+description_l10n,state,phase,start_time,end_time,estimated_completion_time,\
+progress_percentage,parent_id,root_id,user,response_body,response_status,step_order";
+
+/// The session fields polled: the state, its progress and its error.
+const SESSION_SELECT: &str =
+    "id,name,state,progress_percentage,estimated_completion_timestamp,error,last_update_timestamp";
+
+/// A client for the array at `host_url` (`https://array`), logging in with a PowerStore session
+/// (`auth_cookie` plus `DELL-EMC-TOKEN`) on first use and again when the session expires.
+pub fn connect(
+    host_url: &str,
+    user: impl Into<String>,
+    password: impl Into<Secret>,
+    options: &ConnectOptions,
+) -> Result<Client, Error<Infallible>> {
+    let auth = Auth::PowerStore {
+        user: user.into(),
+        password: password.into(),
+    };
+    options
+        .transport(host_url, Client::BASE_PATH, auth)
+        .map(Client::new)
+}
+
+/// How a job that did not fail ended.
+#[derive(Debug, Clone)]
+pub struct JobOutcome {
+    /// The job as last seen.
+    pub job: JobInstance,
+    /// `Skipped` rather than `Completed`.
+    pub skipped: bool,
+    /// The id a create job made (its `job_create_response`), if any.
+    pub created_id: Option<String>,
+}
+
+/// A job that ended in `Failed` or `Unrecoverable_Failed`.
+#[derive(Debug, Clone)]
+pub struct JobFailure {
+    /// The job id.
+    pub job_id: String,
+    /// The final phase (or deprecated state), as sent.
+    pub phase: String,
+    /// `response_status`: the HTTP status the operation would have answered, e.g. `422`.
+    pub response_status: Option<String>,
+    /// The messages of the `job_error_response` (code, severity, message_l10n, arguments).
+    pub messages: Vec<ErrorMessage>,
+    /// The job as last seen.
+    pub job: JobInstance,
+}
+
+impl fmt::Display for JobFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "job {} ended {}", self.job_id, self.phase)?;
+        if let Some(status) = &self.response_status {
+            write!(f, " (status {status})")?;
+        }
+        for message in &self.messages {
+            f.write_str(": ")?;
+            write_message(
+                f,
+                message.code.as_deref(),
+                message.severity.as_ref().map(StringEnum::as_wire),
+                message.message_l10n.as_deref(),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`wait_for_job`] did not return a finished job.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    /// The job failed; the server's messages are inside.
+    #[error("{0}")]
+    Failed(Box<JobFailure>),
+    /// Polling failed or the deadline passed.
+    #[error(transparent)]
+    Wait(#[from] WaitError<ErrorResponse>),
+}
+
+/// A job answer with `response_body` kept as JSON (see the module docs).
+#[derive(Deserialize)]
+struct PolledJob {
+    #[serde(default)]
+    response_body: Option<serde_json::Value>,
+    #[serde(flatten)]
+    job: JobInstance,
+}
+
+/// Where a job stands.
+enum JobPhase {
+    Running(String),
+    Succeeded { skipped: bool },
+    Failed(String),
+}
+
+/// Reads `phase`, or the deprecated `state` when an older array sent only that.
+#[allow(deprecated)]
+fn job_phase(job: &JobInstance) -> JobPhase {
+    let name = match (&job.phase, &job.state) {
+        (Some(phase), _) => phase.as_wire().to_owned(),
+        (None, Some(state)) => state.as_wire().to_owned(),
+        (None, None) => return JobPhase::Running("unknown".to_owned()),
+    };
+    match name.to_ascii_uppercase().as_str() {
+        "COMPLETED" => JobPhase::Succeeded { skipped: false },
+        "SKIPPED" => JobPhase::Succeeded { skipped: true },
+        "FAILED" | "UNRECOVERABLE_FAILED" => JobPhase::Failed(name),
+        // Pending, Queued, In_Progress, and Failing (which still moves on to a failed phase).
+        _ => JobPhase::Running(name),
+    }
+}
+
+/// Polls `GET /job/{id}` until the job reaches a final phase.
+///
+/// `Completed` and `Skipped` are success; `Failed` and `Unrecoverable_Failed` give
+/// [`JobError::Failed`] with the messages of the job's `response_body`. `Failing` is not final.
+/// `on_progress` sees the phase and `progress_percentage` of every pending answer.
+pub async fn wait_for_job(
+    client: &Client,
+    job_id: &str,
+    options: WaitOptions,
+    on_progress: impl FnMut(&Progress),
+) -> Result<JobOutcome, JobError> {
+    let poll = || {
+        let transport = client.transport().clone();
+        let request = Request::new(Method::GET, format!("/job/{}", encode_path(job_id)))
+            .query("select", JOB_SELECT)
+            .operation("job_instance_query");
+        async move {
+            let raw = transport.send::<ErrorResponse>(request).await?;
+            match raw.status() {
+                200 => Ok(raw.json::<PolledJob, ErrorResponse>()?.into_body()),
+                _ => raw.error(),
+            }
+        }
+    };
+    let classify = |polled: PolledJob| match job_phase(&polled.job) {
+        JobPhase::Running(name) => {
+            let mut progress = Progress::new(name)
+                .with_percent(polled.job.progress_percentage.map(i64::from));
+            if let Some(description) = &polled.job.description_l10n {
+                progress = progress.with_detail(description.clone());
+            }
+            Poll::Pending(progress)
+        }
+        JobPhase::Succeeded { skipped } => Poll::Done(Ok(JobOutcome {
+            created_id: polled
+                .response_body
+                .as_ref()
+                .and_then(|body| body.get("id"))
+                .and_then(|id| id.as_str())
+                .map(str::to_owned),
+            job: polled.job,
+            skipped,
+        })),
+        JobPhase::Failed(phase) => Poll::Failed(Err(Box::new(JobFailure {
+            job_id: polled.job.id.clone().unwrap_or_else(|| job_id.to_owned()),
+            phase,
+            response_status: polled.job.response_status.as_ref().map(|s| s.to_string()),
+            messages: polled
+                .response_body
+                .and_then(|body| JobErrorResponse::deserialize(body).ok())
+                .and_then(|body| body.messages)
+                .unwrap_or_default(),
+            job: polled.job,
+        }))),
+    };
+    match wait::until(poll, classify, options, on_progress).await? {
+        Outcome::Done(done) | Outcome::Failed(done) => done.map_err(JobError::Failed),
+    }
+}
+
+/// An import session that reached a failure state instead of a target.
+#[derive(Debug, Clone)]
+pub struct SessionFailure {
+    /// The session id.
+    pub id: String,
+    /// The session name, if the server sent it.
+    pub name: Option<String>,
+    /// The failure state reached.
+    pub state: ImportSessionStateEnum,
+    /// The session's `error` (code, message_l10n, arguments), if it has one.
+    pub error: Option<ErrorInstance>,
+    /// The session as last seen.
+    pub session: ImportSessionInstance,
+}
+
+impl fmt::Display for SessionFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "import session {}", self.name.as_deref().unwrap_or(&self.id))?;
+        write!(f, " is {}", self.state)?;
+        if let Some(error) = &self.error {
+            f.write_str(": ")?;
+            write_message(f, error.code.as_deref(), None, error.message_l10n.as_deref())?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`wait_for_import_session`] did not reach a target state.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// The session reached a failure state.
+    #[error("{0}")]
+    Failed(Box<SessionFailure>),
+    /// Polling failed or the deadline passed.
+    #[error(transparent)]
+    Wait(#[from] WaitError<ErrorResponse>),
+}
+
+/// States from which an import session does not reach a success state without help:
+/// failed, cancelled, or waiting for an operator's cancel or cleanup.
+pub const SESSION_FAILURE_STATES: &[ImportSessionStateEnum] = &[
+    ImportSessionStateEnum::Failed,
+    ImportSessionStateEnum::Cancelled,
+    ImportSessionStateEnum::CancelFailed,
+    ImportSessionStateEnum::CleanupFailed,
+    ImportSessionStateEnum::Invalid,
+    ImportSessionStateEnum::ImportCompletedWithErrors,
+    ImportSessionStateEnum::CancelRequired,
+    ImportSessionStateEnum::CleanupRequired,
+];
+
+/// Polls `GET /import_session/{id}` until its state is one of `targets` (e.g.
+/// `Ready_For_Cutover` or `Import_Completed`), which is success, or one of
+/// [`SESSION_FAILURE_STATES`], which gives [`SessionError::Failed`] with the session's `error`.
+/// Targets are checked first, so a failure state may be waited for on purpose.
+pub async fn wait_for_import_session(
+    client: &Client,
+    id: &str,
+    targets: &[ImportSessionStateEnum],
+    options: WaitOptions,
+    on_progress: impl FnMut(&Progress),
+) -> Result<ImportSessionInstance, SessionError> {
+    let params = ImportSessionInstanceQueryParams {
+        select: Some(SESSION_SELECT.to_owned()),
+    };
+    let poll = || async {
+        client
+            .import_session_instance_query(id, &params)
+            .await
+            .map(|r| r.into_body())
+    };
+    let classify = |session: ImportSessionInstance| {
+        let Some(state) = session.state.clone() else {
+            return Poll::Pending(Progress::new("unknown"));
+        };
+        if targets.contains(&state) {
+            Poll::Done(Ok(session))
+        } else if SESSION_FAILURE_STATES.contains(&state) {
+            Poll::Failed(Err(Box::new(SessionFailure {
+                id: session.id.clone().unwrap_or_else(|| id.to_owned()),
+                name: session.name.clone(),
+                error: session.error.clone(),
+                state,
+                session,
+            })))
+        } else {
+            let mut progress = Progress::new(state.as_wire())
+                .with_percent(session.progress_percentage.map(i64::from));
+            if let Some(name) = &session.name {
+                progress = progress.with_detail(name.clone());
+            }
+            Poll::Pending(progress)
+        }
+    };
+    match wait::until(poll, classify, options, on_progress).await? {
+        Outcome::Done(done) | Outcome::Failed(done) => done.map_err(SessionError::Failed),
+    }
+}
+
+/// The import session named `name`, if there is one (`GET /import_session?name=eq.<name>`).
+///
+/// The server compares names ignoring case; an exact match is preferred over one that differs
+/// only in case.
+pub async fn find_import_session_by_name(
+    client: &Client,
+    name: &str,
+) -> Result<Option<ImportSessionInstance>, Error<serde_json::Value>> {
+    let params = ImportSessionCollectionQueryParams {
+        select: Some(format!("{SESSION_SELECT},type,remote_system_id,source_resource_id")),
+        filter: vec![("name".to_owned(), format!("eq.{name}"))],
+        ..ImportSessionCollectionQueryParams::default()
+    };
+    let mut found = client
+        .import_session_collection_query(&params)
+        .await?
+        .into_body();
+    let exact = found.iter().position(|s| s.name.as_deref() == Some(name));
+    Ok(match exact {
+        Some(i) => Some(found.swap_remove(i)),
+        None => found.into_iter().next(),
+    })
+}
+
+/// `[code] severity: text` for one PowerStore message.
+fn write_message(
+    f: &mut fmt::Formatter<'_>,
+    code: Option<&str>,
+    severity: Option<&str>,
+    text: Option<&str>,
+) -> fmt::Result {
+    if let Some(code) = code {
+        write!(f, "[{code}] ")?;
+    }
+    if let Some(severity) = severity {
+        write!(f, "{severity}: ")?;
+    }
+    f.write_str(text.unwrap_or("(no message)"))
+}
