@@ -108,12 +108,20 @@ pub fn dialect(file: &str, document: &Value) -> Result<Dialect, Error> {
     ))
 }
 
-/// serde's messages end in "at line L column C", which the location already says.
+/// serde's messages say "at line L column C", which the location already says.
 fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let mut out = message.to_string();
+    let digits = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    while let Some(start) = out.find(" at line ") {
+        let rest = &out[start + " at line ".len()..];
+        let line_end = digits(rest);
+        let Some(column) = rest[line_end..].strip_prefix(" column ") else {
+            break;
+        };
+        let end = start + " at line ".len() + line_end + " column ".len() + digits(column);
+        out.replace_range(start..end, "");
     }
+    out
 }
 
 /// YAML allows keys that JSON does not (numbers, booleans: `200:` in a

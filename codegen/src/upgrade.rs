@@ -29,6 +29,7 @@ pub fn upgrade(file: &str, dialect: Dialect, document: Value) -> Result<Value, E
         Dialect::OpenApi3 => document,
     };
     fix_schemas_in(&mut document, dialect);
+    check_schemas_in(file, &document, &document, dialect, "")?;
     Ok(document)
 }
 
@@ -535,6 +536,122 @@ fn fix_schemas_in(node: &mut Value, dialect: Dialect) {
         Value::Array(items) => items.iter_mut().for_each(|v| fix_schemas_in(v, dialect)),
         _ => {}
     }
+}
+
+/// Checks the keywords whose wrong type would otherwise only be reported at
+/// the enclosing schema, so that the error points at the keyword itself.
+fn check_schemas_in(
+    file: &str,
+    root: &Value,
+    node: &Value,
+    dialect: Dialect,
+    at: &str,
+) -> Result<(), Error> {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let child = join_pointer(at, key);
+                if key == "schema" {
+                    check_schema(file, root, value, dialect, &child)?;
+                } else if key == "schemas" && value.is_object() {
+                    for (name, schema) in value.as_object().into_iter().flatten() {
+                        check_schema(file, root, schema, dialect, &join_pointer(&child, name))?;
+                    }
+                } else if !key.starts_with("x-") && key != "example" && key != "examples" {
+                    check_schemas_in(file, root, value, dialect, &child)?;
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_schemas_in(file, root, item, dialect, &format!("{at}/{i}"))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_schema(
+    file: &str,
+    root: &Value,
+    schema: &Value,
+    dialect: Dialect,
+    at: &str,
+) -> Result<(), Error> {
+    let fail = |pointer: String, message: String| {
+        Error::at(file, original_pointer(root, dialect, &pointer), message)
+    };
+    let Value::Object(map) = schema else {
+        return Err(fail(
+            at.to_string(),
+            format!("a schema must be an object, found {schema}"),
+        ));
+    };
+    if let Some(t) = map.get("type") {
+        if !t.is_string() {
+            return Err(fail(
+                format!("{at}/type"),
+                format!("`type` must be a string such as \"object\" or \"string\", found {t}"),
+            ));
+        }
+    }
+    if let Some(props) = map.get("properties") {
+        let Some(props) = props.as_object() else {
+            return Err(fail(
+                format!("{at}/properties"),
+                "`properties` must be an object".into(),
+            ));
+        };
+        for (name, prop) in props {
+            check_schema(
+                file,
+                root,
+                prop,
+                dialect,
+                &join_pointer(&format!("{at}/properties"), name),
+            )?;
+        }
+    }
+    if let Some(required) = map.get("required") {
+        if !required
+            .as_array()
+            .is_some_and(|r| r.iter().all(Value::is_string))
+        {
+            return Err(fail(
+                format!("{at}/required"),
+                "`required` must be an array of property names".into(),
+            ));
+        }
+    }
+    for key in ["items", "not"] {
+        if let Some(child) = map.get(key) {
+            check_schema(file, root, child, dialect, &format!("{at}/{key}"))?;
+        }
+    }
+    if let Some(child @ Value::Object(_)) = map.get("additionalProperties") {
+        check_schema(
+            file,
+            root,
+            child,
+            dialect,
+            &format!("{at}/additionalProperties"),
+        )?;
+    }
+    for key in ["allOf", "oneOf", "anyOf"] {
+        if let Some(parts) = map.get(key) {
+            let Some(parts) = parts.as_array() else {
+                return Err(fail(
+                    format!("{at}/{key}"),
+                    format!("`{key}` must be an array of schemas"),
+                ));
+            };
+            for (i, part) in parts.iter().enumerate() {
+                check_schema(file, root, part, dialect, &format!("{at}/{key}/{i}"))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Keywords that may stand beside `$ref` without changing its meaning here.

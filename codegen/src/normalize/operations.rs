@@ -127,15 +127,18 @@ fn unique_names(
     found: &[Found<'_>],
     types: &mut TypeBuilder<'_>,
 ) -> Vec<String> {
-    let mut count: BTreeMap<&str, usize> = BTreeMap::new();
-    for (base, ..) in found {
-        *count.entry(base.as_str()).or_default() += 1;
+    // The methods of the operations that want each base name: when they
+    // differ, the method tells the operations apart; else a number does.
+    let mut wanted_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (base, method, ..) in found {
+        wanted_by.entry(base.as_str()).or_default().push(method);
     }
     let mut names = Namespace::with_reserved(&["new", "transport", "base_path"]);
     found
         .iter()
         .map(|(base, method, _, _, _, at)| {
-            let wanted = if count[base.as_str()] > 1 {
+            let methods_differ = wanted_by[base.as_str()].iter().any(|m| m != method);
+            let wanted = if methods_differ {
                 format!("{}_{method}", unraw(base))
             } else {
                 base.clone()

@@ -1,0 +1,72 @@
+//! The generated code compiles without warnings: every fixture spec, every
+//! shipped spec and the full vendor spec are generated into one standalone
+//! crate (one module each) and checked with `cargo check`.
+
+use std::process::Command;
+use std::time::Instant;
+
+use migrate_codegen::{crate_files, generate, RuntimeDependency};
+
+use crate::{overlays_for, root, source, specs_in, vendor_spec};
+
+#[test]
+fn generated_crate_checks_without_warnings() {
+    let mut modules = Vec::new();
+    for spec in specs_in("specs/fixtures")
+        .into_iter()
+        .chain(specs_in("specs"))
+    {
+        let generated =
+            generate(&source(&spec), &overlays_for(&spec)).unwrap_or_else(|e| panic!("{e}"));
+        let file = spec.rsplit('/').next().unwrap_or(&spec);
+        let module = file.split('.').next().unwrap_or(file).replace('-', "_");
+        let module = if spec.starts_with("specs/fixtures") {
+            format!("fixture_{module}")
+        } else {
+            module
+        };
+        modules.push((module, generated));
+    }
+    if let Some(vendor) = vendor_spec() {
+        let started = Instant::now();
+        let generated = generate(&vendor, &[source("specs/powerstore.overlay.yaml")])
+            .unwrap_or_else(|e| panic!("{e}"));
+        eprintln!(
+            "vendor spec: {} operations, {} types, {} lines, generated in {} ms",
+            generated.operation_count,
+            generated.type_count,
+            generated.code.lines().count(),
+            started.elapsed().as_millis()
+        );
+        assert_eq!(generated.operation_count, 600);
+        assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+        modules.push(("powerstore_vendor".to_string(), generated));
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let runtime = RuntimeDependency {
+        version: "0.1.0".into(),
+        path: Some(root().join("runtime").display().to_string()),
+    };
+    for (relative, contents) in crate_files("generated-check", &modules, &runtime) {
+        let path = dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(path, contents).expect("write");
+    }
+    let started = Instant::now();
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--message-format", "short"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    eprintln!(
+        "cargo check of {} modules took {:.1} s",
+        modules.len(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(output.status.success(), "cargo check failed:\n{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.contains("warning")).collect();
+    assert!(warnings.is_empty(), "warnings:\n{}", warnings.join("\n"));
+}

@@ -1,0 +1,75 @@
+//! Integration tests of the generator: one binary, one module per area.
+
+mod compile;
+mod errors;
+mod naming;
+mod snapshots;
+
+use std::path::{Path, PathBuf};
+
+use migrate_codegen::Source;
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen/ is in the workspace")
+        .to_path_buf()
+}
+
+/// A file of the workspace as a generator source, named by its relative path.
+pub fn source(relative: &str) -> Source {
+    let text = std::fs::read_to_string(root().join(relative))
+        .unwrap_or_else(|e| panic!("{relative}: {e}"));
+    Source::new(relative, text)
+}
+
+/// The spec files directly in `dir` (relative to the root), sorted.
+pub fn specs_in(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            (name.ends_with(".json") || name.ends_with(".yaml")) && !name.contains("overlay")
+        })
+        .map(|name| format!("{dir}/{name}"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The overlays the project applies to a shipped spec.
+pub fn overlays_for(spec: &str) -> Vec<Source> {
+    if spec.ends_with("dellemc.swagger.json") {
+        vec![source("specs/powerstore.overlay.yaml")]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The full vendor spec, from `$POWERSTORE_SPEC` or `../shared/specs/`.
+///
+/// Outside CI a missing spec skips the test with a notice; with `CI=true` it
+/// fails it, so CI cannot pass without having run the test.
+pub fn vendor_spec() -> Option<Source> {
+    let path = std::env::var_os("POWERSTORE_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/specs/powerstore-4.0.0.0.swagger.json"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(Source::new("powerstore-4.0.0.0.swagger.json", text)),
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!(
+                "CI=true but the vendor spec {} cannot be read: {e}",
+                path.display()
+            )
+        }
+        Err(e) => {
+            eprintln!(
+                "NOTICE: skipping the full vendor spec ({}: {e}); set POWERSTORE_SPEC to run it",
+                path.display()
+            );
+            None
+        }
+    }
+}

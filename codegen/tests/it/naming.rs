@@ -1,0 +1,94 @@
+//! The operation naming rule, checked against the vendor's own table.
+
+use migrate_codegen::normalize::operation_name;
+
+use crate::root;
+
+/// Rows (verb, path, operationId) of the seed's CRUD table.
+fn seed_rows() -> Vec<(String, String, String)> {
+    let path = root().join("../shared/seeds/powerstore-import-session.txt");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true but {} is missing: {e}", path.display())
+        }
+        Err(e) => {
+            eprintln!(
+                "NOTICE: {} unreadable ({e}); checking the built-in rows only",
+                path.display()
+            );
+            return Vec::new();
+        }
+    };
+    text.lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            // | Operation | Path | Verb | Description | OperationID |
+            if cells.len() < 6 || !cells[2].starts_with('`') || cells[5].is_empty() {
+                return None;
+            }
+            let path = cells[2].trim_matches('`').replace("%{", "{");
+            Some((cells[3].to_ascii_uppercase(), path, cells[5].to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn seed_operation_ids_are_reproduced() {
+    let rows = seed_rows();
+    if std::path::Path::new(&root().join("../shared/seeds")).exists() {
+        assert_eq!(
+            rows.len(),
+            5,
+            "the seed table has five named rows: {rows:?}"
+        );
+    }
+    let extra = [
+        (
+            "POST",
+            "/import_session/{id}/cutover",
+            "import_session_cutover",
+        ),
+        (
+            "POST",
+            "/import_session/{id}/enable_destination_volume",
+            "import_session_enable_destination_volume",
+        ),
+        ("GET", "/job/{id}", "job_instance_query"),
+        ("POST", "/logout", "logout_create"),
+    ];
+    let all = rows
+        .iter()
+        .map(|(m, p, id)| (m.as_str(), p.as_str(), id.as_str()))
+        .chain(extra);
+    for (method, path, expected) in all {
+        assert_eq!(operation_name(method, path), expected, "{method} {path}");
+    }
+}
+
+#[test]
+fn every_vendor_operation_gets_a_unique_name() {
+    let Some(spec) = crate::vendor_spec() else {
+        return;
+    };
+    let generated = migrate_codegen::generate(&spec, &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(generated.operation_count, 600);
+    let mut names: Vec<&str> = generated
+        .code
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub async fn "))
+        .map(|l| l.split('(').next().unwrap_or(l))
+        .collect();
+    assert_eq!(names.len(), 600);
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 600, "method names collide");
+    for expected in [
+        "import_session_create",
+        "import_session_collection_query",
+        "import_session_cutover",
+        "get_audit_logs",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing");
+    }
+}

@@ -1,0 +1,54 @@
+//! Snapshots of the generated code for every spec the project ships and every
+//! fixture spec. Review changes with `cargo insta review`.
+//!
+//! The full vendor spec is deliberately not snapshotted: its output repeats
+//! the vendor's prose, which must not be committed. It is compiled instead
+//! (see `compile.rs`).
+
+use migrate_codegen::generate;
+
+use crate::{overlays_for, source, specs_in};
+
+fn snapshot_of(spec: &str) -> String {
+    let generated = generate(&source(spec), &overlays_for(spec)).unwrap_or_else(|e| panic!("{e}"));
+    let mut text = String::new();
+    for warning in &generated.warnings {
+        text.push_str(&format!("// {warning}\n"));
+    }
+    text.push_str(&generated.code);
+    text
+}
+
+fn snapshot_name(spec: &str) -> String {
+    let file = spec.rsplit('/').next().unwrap_or(spec);
+    file.split('.').next().unwrap_or(file).to_string()
+}
+
+#[test]
+fn shipped_specs() {
+    for spec in specs_in("specs") {
+        insta::assert_snapshot!(format!("spec_{}", snapshot_name(&spec)), snapshot_of(&spec));
+    }
+}
+
+#[test]
+fn fixture_specs() {
+    let fixtures = specs_in("specs/fixtures");
+    assert!(fixtures.len() >= 15, "fixtures went missing: {fixtures:?}");
+    for spec in fixtures {
+        insta::assert_snapshot!(
+            format!("fixture_{}", snapshot_name(&spec)),
+            snapshot_of(&spec)
+        );
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    for spec in [
+        "specs/dellemc.swagger.json",
+        "specs/fixtures/collisions.yaml",
+    ] {
+        assert_eq!(snapshot_of(spec), snapshot_of(spec), "{spec}");
+    }
+}
