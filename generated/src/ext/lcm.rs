@@ -190,13 +190,15 @@ pub async fn import_snapshot_and_wait(
     let mut tasks = Vec::new();
     for item in failed.items.unwrap_or_default() {
         let messages = match find_link(item.links.as_deref(), "Job Details") {
-            Some(href) => task_messages(client, href).await.map_err(|source| {
-                ImportError::Details {
-                    job_id,
-                    status,
-                    source,
-                }
-            })?,
+            Some(href) => {
+                task_messages(client, href)
+                    .await
+                    .map_err(|source| ImportError::Details {
+                        job_id,
+                        status,
+                        source,
+                    })?
+            }
             None => Vec::new(),
         };
         tasks.push(FailedTask {
@@ -230,7 +232,9 @@ async fn poll_status(
             let request = Request::from_href(Method::POST, href).operation("get_migration_status");
             let raw = client.transport().send::<ErrorResponse>(request).await?;
             match raw.status() {
-                200 => Ok(raw.json::<MigrationJobResponse, ErrorResponse>()?.into_body()),
+                200 => Ok(raw
+                    .json::<MigrationJobResponse, ErrorResponse>()?
+                    .into_body()),
                 _ => raw.error(),
             }
         }
@@ -260,7 +264,11 @@ fn split_page(page: MigrationDetailsResponse) -> (Vec<MigrationDetailItem>, Opti
 fn find_link<'a>(links: Option<&'a [Link]>, rel: &str) -> Option<&'a str> {
     links?
         .iter()
-        .find(|l| l.rel.as_deref().is_some_and(|r| r.eq_ignore_ascii_case(rel)))?
+        .find(|l| {
+            l.rel
+                .as_deref()
+                .is_some_and(|r| r.eq_ignore_ascii_case(rel))
+        })?
         .href
         .as_deref()
 }

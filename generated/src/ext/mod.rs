@@ -42,9 +42,8 @@ impl ConnectOptions {
         auth: Auth,
     ) -> Result<Transport, Error<Infallible>> {
         let base = format!("{}{base_path}", host_url.trim_end_matches('/'));
-        let mut builder: TransportBuilder = Transport::builder(base)
-            .auth(auth)
-            .insecure(self.insecure);
+        let mut builder: TransportBuilder =
+            Transport::builder(base).auth(auth).insecure(self.insecure);
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
         }

@@ -166,8 +166,8 @@ pub async fn wait_for_job(
     };
     let classify = |polled: PolledJob| match job_phase(&polled.job) {
         JobPhase::Running(name) => {
-            let mut progress = Progress::new(name)
-                .with_percent(polled.job.progress_percentage.map(i64::from));
+            let mut progress =
+                Progress::new(name).with_percent(polled.job.progress_percentage.map(i64::from));
             if let Some(description) = &polled.job.description_l10n {
                 progress = progress.with_detail(description.clone());
             }
@@ -217,11 +217,20 @@ pub struct SessionFailure {
 
 impl fmt::Display for SessionFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "import session {}", self.name.as_deref().unwrap_or(&self.id))?;
+        write!(
+            f,
+            "import session {}",
+            self.name.as_deref().unwrap_or(&self.id)
+        )?;
         write!(f, " is {}", self.state)?;
         if let Some(error) = &self.error {
             f.write_str(": ")?;
-            write_message(f, error.code.as_deref(), None, error.message_l10n.as_deref())?;
+            write_message(
+                f,
+                error.code.as_deref(),
+                None,
+                error.message_l10n.as_deref(),
+            )?;
         }
         Ok(())
     }
@@ -308,7 +317,9 @@ pub async fn find_import_session_by_name(
     name: &str,
 ) -> Result<Option<ImportSessionInstance>, Error<serde_json::Value>> {
     let params = ImportSessionCollectionQueryParams {
-        select: Some(format!("{SESSION_SELECT},type,remote_system_id,source_resource_id")),
+        select: Some(format!(
+            "{SESSION_SELECT},type,remote_system_id,source_resource_id"
+        )),
         filter: vec![("name".to_owned(), format!("eq.{name}"))],
         ..ImportSessionCollectionQueryParams::default()
     };
