@@ -1,1 +1,78 @@
-fn main() {}
+//! `migrate`: parse the command line, run the command, exit with a code that says how it
+//! ended (see [`exit`]).
+
+mod cli;
+mod commands;
+mod context;
+mod exit;
+mod output;
+mod plan;
+mod wait;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::cli::{Cli, Command};
+use crate::context::Context;
+use crate::exit::Failure;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {failure}");
+            ExitCode::from(failure.code as u8)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Completions { shell } = cli.command {
+        clap_complete::generate(
+            shell,
+            &mut Cli::command(),
+            "migrate",
+            &mut std::io::stdout(),
+        );
+        return Ok(());
+    }
+    let ctx = Context::new(cli.global)?;
+    match cli.command {
+        Command::ImportSession(c) => commands::import_session::run(&ctx, c).await,
+        Command::RemoteSystem(c) => commands::remote_system::run(&ctx, c).await,
+        Command::Job(c) => commands::job::run(&ctx, c).await,
+        Command::Lcm(c) => commands::lcm::run(&ctx, c).await,
+        Command::Vipr(c) => commands::vipr::run(&ctx, c).await,
+        Command::Config(c) => commands::config::run(&ctx, c),
+        Command::Completions { .. } => Ok(()),
+    }
+}
+
+/// Logs to stderr: warnings by default, info with -v, debug with -vv (RUST_LOG overrides).
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
