@@ -93,8 +93,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// `additionalProperties` with a schema: kept in a flattened map.
     pub additional: Option<TypeRef>,
-    /// The wire names of all fields, comma-separated, when a list operation
-    /// selects every field of this type by default.
+    /// Whether an operation selects every field of this type by default (it
+    /// then gets a `FIELDS` constant).
     pub select_all: bool,
     /// Whether every field can take a default value (then it derives `Default`).
     pub defaultable: bool,
@@ -115,6 +115,8 @@ pub struct Field {
     pub nullable: bool,
     /// Stored behind a `Box` to break a cycle.
     pub boxed: bool,
+    /// A link to another resource, left out of the default `select`.
+    pub relation: bool,
     /// Checks made before a request is sent.
     pub constraints: Constraints,
     /// Documentation.

@@ -655,7 +655,7 @@ fn check_schema(
 }
 
 /// Keywords that may stand beside `$ref` without changing its meaning here.
-const IGNORED_REF_SIBLINGS: [&str; 3] = ["type", "format", "x-ref"];
+const IGNORED_REF_SIBLINGS: [&str; 2] = ["type", "format"];
 
 fn fix_schema(schema: &mut Value, dialect: Dialect) {
     let Value::Object(map) = schema else { return };

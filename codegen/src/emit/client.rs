@@ -464,34 +464,32 @@ fn emit_stream(
     let item = type_tokens(api, item, false);
     let error = type_tokens(api, &op.error, false);
     let names = argument_names(op);
-    let has = |wire: &str| optional_params(op).any(|p| p.wire_name == wire);
+    let field_for = |wire: &str| {
+        optional_params(op)
+            .find(|p| p.wire_name == wire)
+            .map(|p| ident(&p.name))
+    };
     let mut adjust = TokenStream::new();
+    let mut page_size = quote! { #max_page_size };
     if optional_params(op).next().is_some() {
         adjust.extend(quote! { let mut params = params.clone(); });
-        for wire in ["offset", "limit"] {
-            if has(wire) {
-                let field = ident(
-                    &optional_params(op)
-                        .find(|p| p.wire_name == wire)
-                        .map(|p| p.name.clone())
-                        .unwrap_or_default(),
-                );
-                adjust.extend(quote! { params.#field = None; });
-            }
+        // A caller's `limit` is the page size; the pager sets `offset` and `limit` itself.
+        if let Some(limit) = field_for("limit") {
+            adjust.extend(quote! {
+                let page_size = params.#limit.take().and_then(|n| u32::try_from(n).ok()).unwrap_or(#max_page_size);
+            });
+            page_size = quote! { page_size };
         }
-        if let (Some(order), true) = (default_order, has("order")) {
-            let field = ident(
-                &optional_params(op)
-                    .find(|p| p.wire_name == "order")
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-            );
+        if let Some(offset) = field_for("offset") {
+            adjust.extend(quote! { params.#offset = None; });
+        }
+        if let (Some(order), Some(field)) = (default_order, field_for("order")) {
             adjust.extend(quote! { params.#field.get_or_insert_with(|| #order.to_string()); });
         }
         adjust.extend(quote! { let params = &params; });
     }
     let doc = format!(
-        " Every item of `{}`, fetched page by page (up to {max_page_size} a page) in a stable order; `offset` and `limit` are set by the pager.",
+        " Every item of `{}`, fetched page by page in a stable order: `limit` is the page size (at most {max_page_size}), `offset` is set by the pager.",
         unraw(&op.name)
     );
     quote! {
@@ -504,7 +502,7 @@ fn emit_stream(
         pub fn #stream(&self, #(#args),*) -> rt::BoxStream<'static, Result<#item, rt::Error<#error>>> {
             #adjust
             match self.#builder(#(#names),*) {
-                Ok(request) => rt::paging::content_range(self.transport.clone(), request, #max_page_size),
+                Ok(request) => rt::paging::content_range(self.transport.clone(), request, #page_size),
                 Err(e) => Box::pin(rt::futures::stream::once(std::future::ready(Err(rt::Error::Validation(e))))),
             }
         }

@@ -90,13 +90,14 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
         let list = s
             .fields
             .iter()
+            .filter(|f| !f.relation)
             .map(|f| f.wire_name.as_str())
             .collect::<Vec<_>>()
             .join(",");
         quote! {
             impl #name {
-                /// Every field, comma-separated: the default `select` of the
-                /// operations that return this type.
+                /// Every field but links to other resources, comma-separated:
+                /// the default `select` of the operations that return this type.
                 pub const FIELDS: &'static str = #list;
             }
         }

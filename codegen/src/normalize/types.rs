@@ -103,6 +103,13 @@ impl<'a> TypeBuilder<'a> {
 
     fn declare(&mut self, name: &str, wire_name: &str) -> TypeId {
         let id = TypeId(self.types.len());
+        // `Result2` would read as a typo; `ResultModel` says what happened.
+        let name = if RESERVED_TYPE_NAMES.contains(&name) {
+            format!("{name}Model")
+        } else {
+            name.to_string()
+        };
+        let name = name.as_str();
         self.types.push(TypeDef {
             name: self.names.claim(name),
             wire_name: wire_name.to_string(),
@@ -126,12 +133,16 @@ impl<'a> TypeBuilder<'a> {
             })
             .collect();
         for (name, schema) in components {
-            let ReferenceOr::Item(Schema {
-                schema_kind: SchemaKind::AllOf { all_of },
-                ..
-            }) = schema
-            else {
-                continue;
+            let all_of = match schema {
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::AllOf { all_of },
+                    ..
+                }) => all_of,
+                ReferenceOr::Item(Schema {
+                    schema_kind: SchemaKind::Any(any),
+                    ..
+                }) => &any.all_of,
+                _ => continue,
             };
             for part in all_of {
                 let ReferenceOr::Reference { reference } = part else {
@@ -312,6 +323,7 @@ impl<'a> TypeBuilder<'a> {
                 ReferenceOr::Reference { .. } => (None, Constraints::default()),
             };
             let nullable = data.is_some_and(|d| d.nullable);
+            let relation = is_relation(prop);
             let required = collected.required.contains(wire.as_str());
             fields.push(Field {
                 name: field_name,
@@ -320,6 +332,7 @@ impl<'a> TypeBuilder<'a> {
                 optional: !required || nullable,
                 nullable: required && nullable,
                 boxed: false,
+                relation,
                 constraints,
                 docs: data.map(|d| docs(d, None)).unwrap_or_default(),
             });
@@ -589,6 +602,22 @@ struct Collected<'a> {
     properties: Vec<(&'a String, &'a ReferenceOr<Box<Schema>>, String)>,
     required: BTreeSet<&'a str>,
     additional: Option<(&'a AdditionalProperties, String)>,
+}
+
+/// A link to another resource (PowerStore marks them `x-ref`), which a
+/// `select` must name with its own field list, so it is not selected by default.
+fn is_relation(prop: &ReferenceOr<Box<Schema>>) -> bool {
+    let ReferenceOr::Item(schema) = prop else {
+        return false;
+    };
+    let marked = |s: &Schema| s.schema_data.extensions.contains_key("x-ref");
+    marked(schema)
+        || match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => {
+                matches!(&a.items, Some(ReferenceOr::Item(items)) if marked(items))
+            }
+            _ => false,
+        }
 }
 
 /// `allOf: [$ref]` with nothing else of substance: the reference plus docs.

@@ -1,0 +1,115 @@
+//! Times each stage of the generator on the full vendor spec and prints each
+//! as a ratio to a baseline measured in the same run: parsing the spec's JSON
+//! into a `serde_json::Value`, the least any generator must do.
+//!
+//! Run with `cargo bench -p migrate-codegen --bench generate` (needs the
+//! vendor spec in `../shared/specs/` or `$POWERSTORE_SPEC`).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use migrate_codegen::{emit, format, load, normalize, overlay, upgrade, Source};
+
+const ROUNDS: u32 = 5;
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let spec_path = std::env::var_os("POWERSTORE_SPEC")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared/specs/powerstore-4.0.0.0.swagger.json"));
+    let Ok(text) = std::fs::read_to_string(&spec_path) else {
+        eprintln!(
+            "the vendor spec {} is not readable; set POWERSTORE_SPEC",
+            spec_path.display()
+        );
+        std::process::exit(1);
+    };
+    let overlay_text =
+        std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).expect("overlay");
+    let spec = Source::new("powerstore-4.0.0.0.swagger.json", text);
+    let overlay_source = Source::new("specs/powerstore.overlay.yaml", overlay_text);
+
+    let baseline = best_of(|| {
+        let _: serde_json::Value = serde_json::from_str(&spec.text).expect("JSON");
+    });
+    let mut stages: Vec<(&str, Duration)> = Vec::new();
+    let mut document = load::parse(&spec).expect("parse");
+    stages.push((
+        "load (JSON → value)",
+        best_of(|| drop(load::parse(&spec).expect("parse"))),
+    ));
+    stages.push((
+        "overlay",
+        best_of(|| {
+            let mut copy = document.clone();
+            overlay::apply(&mut copy, &overlay_source, &mut Vec::new()).expect("overlay");
+        }),
+    ));
+    overlay::apply(&mut document, &overlay_source, &mut Vec::new()).expect("overlay");
+    let dialect = load::dialect(&spec.name, &document).expect("dialect");
+    stages.push((
+        "upgrade (Swagger 2 → OpenAPI 3)",
+        best_of(|| drop(upgrade::upgrade(&spec.name, dialect, document.clone()))),
+    ));
+    let upgraded = upgrade::upgrade(&spec.name, dialect, document.clone()).expect("upgrade");
+    stages.push((
+        "parse (value → openapiv3)",
+        best_of(|| {
+            drop(serde_json::from_value::<openapiv3::OpenAPI>(upgraded.clone()).expect("openapiv3"))
+        }),
+    ));
+    let parsed: openapiv3::OpenAPI = serde_json::from_value(upgraded.clone()).expect("openapiv3");
+    let origin = normalize::Origin {
+        file: &spec.name,
+        dialect,
+        upgraded: &upgraded,
+    };
+    stages.push((
+        "normalize (→ IR)",
+        best_of(|| drop(normalize::normalize(&origin, &parsed, &mut Vec::new()))),
+    ));
+    let api = normalize::normalize(&origin, &parsed, &mut Vec::new()).expect("normalize");
+    stages.push(("emit (IR → tokens)", best_of(|| drop(emit::module(&api)))));
+    let tokens = emit::module(&api);
+    stages.push((
+        "format (tokens → source)",
+        best_of(|| drop(format::format(&spec.name, tokens.clone()))),
+    ));
+    stages.push((
+        "whole pipeline",
+        best_of(|| {
+            drop(
+                migrate_codegen::generate(&spec, std::slice::from_ref(&overlay_source))
+                    .expect("generate"),
+            )
+        }),
+    ));
+
+    println!(
+        "baseline: serde_json::from_str of the vendor spec: {:.1} ms (best of {ROUNDS})",
+        ms(baseline)
+    );
+    println!("{:<34} {:>10} {:>12}", "stage", "ms", "× baseline");
+    for (name, time) in stages {
+        println!(
+            "{name:<34} {:>10.1} {:>12.1}",
+            ms(time),
+            time.as_secs_f64() / baseline.as_secs_f64()
+        );
+    }
+}
+
+fn best_of(mut f: impl FnMut()) -> Duration {
+    (0..ROUNDS)
+        .map(|_| {
+            let started = Instant::now();
+            f();
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
