@@ -25,18 +25,31 @@ pub struct Cli {
 
 /// Options for every command.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// Service address, e.g. https://array.example.com (else the profile's host for the service).
-    #[arg(long, global = true, env = "MIGRATE_HOST", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "MIGRATE_HOST",
+        hide_env_values = true,
+        value_name = "URL"
+    )]
     pub host: Option<String>,
     /// User name (the password comes from MIGRATE_PASSWORD, --password-stdin or a prompt).
-    #[arg(long, global = true, env = "MIGRATE_USER")]
+    #[arg(long, global = true, env = "MIGRATE_USER", hide_env_values = true)]
     pub user: Option<String>,
     /// Read the password from the first line of standard input.
     #[arg(long, global = true)]
     pub password_stdin: bool,
     /// Profile from the config file (see `migrate config show`).
-    #[arg(long, global = true, env = "MIGRATE_PROFILE", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "MIGRATE_PROFILE",
+        hide_env_values = true,
+        value_name = "NAME"
+    )]
     pub profile: Option<String>,
     /// Accept any TLS certificate (lab systems with self-signed certificates only).
     #[arg(long, global = true)]

@@ -361,7 +361,10 @@ impl Context {
         println!("{}", service.auth_header());
         if let Some(body) = body {
             println!("Content-Type: application/json\n");
-            let text = serde_json::to_string_pretty(body)
+            let mut value = serde_json::to_value(body)
+                .map_err(|e| Failure::usage(format!("cannot print the body: {e}")))?;
+            redact(&mut value);
+            let text = serde_json::to_string_pretty(&value)
                 .map_err(|e| Failure::usage(format!("cannot print the body: {e}")))?;
             println!("{text}");
         }
@@ -385,6 +388,27 @@ impl Context {
             }
         }));
         line.join(" ")
+    }
+}
+
+/// Replaces the values of keys that name a secret (password, token, secret) in place.
+fn redact(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                let key = key.to_ascii_lowercase();
+                if ["password", "token", "secret"]
+                    .iter()
+                    .any(|s| key.contains(s))
+                {
+                    *field = serde_json::Value::from("<redacted>");
+                } else {
+                    redact(field);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
     }
 }
 

@@ -360,7 +360,7 @@ pub async fn wait_session(
     .await?;
     drop(reporter);
     match waited {
-        Ok(session) => Ok(session),
+        Ok(_) => get(client, id).await,
         Err(ext::SessionError::Failed(failure)) => {
             Err(Failure::new(Code::Failed, failure.to_string()))
         }

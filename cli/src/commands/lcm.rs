@@ -50,10 +50,16 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
             }
             let client = ctx.lcm()?;
             if !wait {
-                let started = client
+                let mut started = client
                     .import_snapshot(&version.api_version, &snapshot, &query)
                     .await?
                     .into_body();
+                // The self link echoes the query, which holds the users' password.
+                for link in started.links.iter_mut().flatten() {
+                    if let Some(href) = &mut link.href {
+                        href.truncate(href.find('?').unwrap_or(href.len()));
+                    }
+                }
                 return ctx.printer.one(&started);
             }
             let resume = ctx.resume_command(&["lcm", "status", &snapshot, "<JOB>"]);

@@ -1,0 +1,432 @@
+//! End-to-end tests: the `migrate` binary against the simulator, plus the generator's flags.
+
+mod common;
+
+use common::{Sim, PASSWORD};
+use serde_json::Value;
+
+fn create_args<'a>(name: &'a str, remote: &'a str, source: &'a str) -> Vec<&'a str> {
+    vec![
+        "import-session",
+        "create",
+        "--name",
+        name,
+        "--remote-system-id",
+        remote,
+        "--source-resource-id",
+        source,
+    ]
+}
+
+fn state(session: &Value) -> &str {
+    session["state"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn import_session_from_create_to_delete() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let mut args = create_args("db01", &remote, "sv_101");
+    args.push("--wait");
+    let created = sim.json(&args);
+    assert_eq!(state(&created), "Ready_For_Cutover", "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    let by_name = sim.json(&["import-session", "get", "name:db01"]);
+    assert_eq!(by_name["id"], created["id"]);
+
+    let list = sim.json(&["import-session", "list", "--filter", "name=eq.db01"]);
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    let all = sim.json(&["import-session", "list", "--all", "--select", "id,name"]);
+    assert_eq!(all.as_array().map(Vec::len), Some(1), "{all}");
+
+    let done = sim.json(&["import-session", "cutover", &id, "--wait"]);
+    assert_eq!(state(&done), "Import_Completed");
+
+    let (code, stdout, stderr) = sim.run(&["-o", "table", "import-session", "list"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "[uuid]",
+    );
+    settings.bind(|| insta::assert_snapshot!("session_table", stdout));
+
+    let deleted = sim.json(&["import-session", "delete", &id]);
+    assert_eq!(deleted["action"], "delete");
+    let (code, _, stderr) = sim.run(&["import-session", "get", &id]);
+    assert_eq!(code, 3, "a deleted session is a service error: {stderr}");
+}
+
+#[test]
+fn session_actions_and_waits() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let mut args = create_args("agentless01", &remote, "sv_102");
+    args.extend(["--type", "Agentless", "--wait"]);
+    let created = sim.json(&args);
+    assert_eq!(state(&created), "Mirror_Enabled");
+    let id = created["id"].as_str().unwrap().to_string();
+    let ready = sim.json(&["import-session", "enable-destination-volume", &id, "--wait"]);
+    assert_eq!(state(&ready), "Ready_To_Start_Copy");
+    sim.json(&["import-session", "start-copy", &id]);
+    sim.handle
+        .force_import_session_state(&id, "Copy_In_Progress")
+        .unwrap();
+    let paused = sim.json(&["import-session", "pause", &id, "--wait"]);
+    assert_eq!(state(&paused), "Paused");
+    let resumed = sim.json(&["import-session", "resume", &id, "--wait"]);
+    assert_ne!(state(&resumed), "Paused");
+    let cancelled = sim.json(&["import-session", "cancel", &id, "--force", "--wait"]);
+    assert_eq!(state(&cancelled), "Cancelled");
+
+    let mut args = create_args("later01", &remote, "sv_103");
+    args.extend(["--scheduled-timestamp", "2099-01-01T00:00:00Z"]);
+    let later = sim.json(&args);
+    let later_id = later["id"].as_str().unwrap().to_string();
+    sim.json(&[
+        "import-session",
+        "modify",
+        "name:later01",
+        "--scheduled-timestamp",
+        "2099-06-01T00:00:00Z",
+    ]);
+    let got = sim.json(&["import-session", "get", &later_id]);
+    assert_eq!(state(&got), "Scheduled");
+    assert!(
+        got["scheduled_timestamp"]
+            .as_str()
+            .unwrap()
+            .starts_with("2099-06-01"),
+        "{got}"
+    );
+    sim.handle
+        .force_import_session_state(&later_id, "Cleanup_Required")
+        .unwrap();
+    let cleaned = sim.json(&["import-session", "cleanup", &later_id, "--wait"]);
+    assert_eq!(state(&cleaned), "Cancelled");
+    let waited = sim.json(&["import-session", "wait", &later_id, "--until", "Cancelled"]);
+    assert_eq!(state(&waited), "Cancelled");
+}
+
+#[test]
+fn failed_session_exits_4_with_the_service_message() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let mut args = create_args("fail-db", &remote, "sv_101");
+    args.push("--wait");
+    let (code, _, stderr) = sim.run(&args);
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("stopped responding"), "{stderr}");
+    assert!(!stderr.contains(PASSWORD));
+}
+
+#[test]
+fn validation_errors_exit_2_and_send_nothing() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let (code, _, stderr) = sim.run(&["import-session", "create", "--name", "x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--remote-system-id"), "{stderr}");
+
+    let long = "n".repeat(130);
+    let (code, _, stderr) = sim.run(&create_args(&long, &remote, "sv_101"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("128"), "{stderr}");
+
+    let mut args = create_args("db01", &remote, "sv_101");
+    args.extend(["--type", "Teleport"]);
+    let (code, _, stderr) = sim.run(&args);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("Non_Disruptive") && stderr.contains("Agentless"),
+        "{stderr}"
+    );
+
+    let (code, _, _) = sim.run(&["import-session", "list", "--filter", "nonsense"]);
+    assert_eq!(code, 2);
+    assert!(
+        sim.handle.requests().is_empty(),
+        "{:?}",
+        sim.handle.requests()
+    );
+}
+
+#[test]
+fn dry_run_prints_the_request_without_secrets() {
+    let sim = Sim::start();
+    let mut args = vec!["--dry-run"];
+    args.extend(create_args("db01", "rs", "sv_101"));
+    let (code, stdout, stderr) = sim.run(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("POST http://"), "{stdout}");
+    assert!(stdout.contains("/api/rest/import_session"));
+    assert!(stdout.contains("\"name\": \"db01\""));
+    assert!(!stdout.contains(PASSWORD) && !stderr.contains(PASSWORD));
+
+    let out = sim
+        .migrate()
+        .env("LCM_USERS_PW", "Users-Secret-9")
+        .args(["--dry-run", "lcm", "import", "Snap1", "--import-users"])
+        .args(["--user-password-env", "LCM_USERS_PW"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("Users-Secret-9"), "{stdout}");
+    assert!(
+        stdout.contains("\"userPassword\": \"<redacted>\""),
+        "{stdout}"
+    );
+    assert!(sim.handle.requests().is_empty());
+}
+
+#[test]
+fn plans_apply_without_duplicates() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("plan.yaml");
+    std::fs::write(
+        &yaml,
+        format!(
+            "- name: p1\n  remote_system_id: {remote}\n  source_resource_id: sv_101\n\
+             - name: p2\n  remote_system_id: {remote}\n  source_resource_id: sv_102\n"
+        ),
+    )
+    .unwrap();
+    let first = sim.json(&[
+        "import-session",
+        "apply",
+        yaml.to_str().unwrap(),
+        "--concurrency",
+        "2",
+    ]);
+    assert!(
+        first
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["result"] == "created"),
+        "{first}"
+    );
+    let csv = dir.path().join("plan.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "name,remote_system_id,source_resource_id\np1,{remote},sv_101\np3,{remote},sv_103\n"
+        ),
+    )
+    .unwrap();
+    let second = sim.json(&["import-session", "apply", csv.to_str().unwrap(), "--wait"]);
+    let results: Vec<&str> = second
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["result"].as_str().unwrap())
+        .collect();
+    assert_eq!(results, ["exists", "created"]);
+    let all = sim.json(&["import-session", "list", "--all"]);
+    assert_eq!(all.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn remote_systems_and_jobs() {
+    let sim = Sim::start();
+    let list = sim.json(&["remote-system", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let one = sim.json(&["remote-system", "get", &sim.remote_system()]);
+    assert_eq!(one["name"], "unity-src-01");
+    let (code, _, stderr) = sim.run(&["job", "get", "no-such-job"]);
+    assert_eq!(code, 3, "{stderr}");
+    let (code, _, _) = sim.run(&["job", "wait", "no-such-job"]);
+    assert_eq!(code, 3);
+    let (code, _, stderr) = sim.run(&["--host", "http://127.0.0.1:1", "remote-system", "list"]);
+    assert_eq!(code, 6, "{stderr}");
+}
+
+#[test]
+fn lcm_import_status_details_and_failures() {
+    let sim = Sim::start();
+    let snapshots = sim.json(&["lcm", "snapshots"]);
+    assert!(snapshots.to_string().contains("Snap1"), "{snapshots}");
+    let done = sim.json(&["lcm", "import", "Snap1", "--wait"]);
+    assert_eq!(done["status"], 0, "{done}");
+
+    let started = sim.json(&["lcm", "import", "fail-Snap2"]);
+    assert!(
+        !started.to_string().contains('?'),
+        "no echoed query: {started}"
+    );
+    let links = started["links"].as_array().unwrap();
+    let status_link = links
+        .iter()
+        .find(|l| {
+            l["rel"]
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase()
+                .contains("status")
+        })
+        .unwrap_or_else(|| panic!("{started}"));
+    let href = status_link["href"].as_str().unwrap().to_string();
+    let job = href.rsplit('/').next().unwrap().to_string();
+    let (code, _, stderr) = sim.run(&["lcm", "import", "fail-Snap2", "--wait"]);
+    assert_eq!(code, 4, "{stderr}");
+    assert!(
+        stderr.lines().filter(|l| l.starts_with("  [")).count() >= 60,
+        "{stderr}"
+    );
+    let status = sim.json(&["lcm", "status", "fail-Snap2", &job]);
+    assert!(status["status"].is_number(), "{status}");
+    let details = sim.json(&[
+        "lcm",
+        "details",
+        "fail-Snap2",
+        &job,
+        "--all",
+        "--msgtype",
+        "error",
+    ]);
+    assert!(!details.as_array().unwrap().is_empty(), "{details}");
+}
+
+#[test]
+fn vipr_full_copy_and_tasks() {
+    let sim = Sim::start();
+    let group = sim.handle.seed()["vipr"]["volume_groups"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let tasks = sim.json(&["vipr", "full-copy", "create", &group, "--name", "copy1"]);
+    let task = tasks[0]["id"].as_str().unwrap().to_string();
+    let one = sim.json(&["vipr", "task", "get", &task]);
+    assert_eq!(one["id"], task.as_str());
+    let waited = sim.json(&["vipr", "task", "wait", &task]);
+    assert_eq!(waited[0]["state"], "ready", "{waited}");
+    let created = sim.json(&[
+        "vipr",
+        "full-copy",
+        "create",
+        &group,
+        "--name",
+        "copy2",
+        "--count",
+        "1",
+        "--wait",
+    ]);
+    assert!(!created.as_array().unwrap().is_empty());
+}
+
+#[test]
+fn completions_and_config() {
+    let sim = Sim::start();
+    let (code, stdout, _) = sim.run(&["completions", "bash"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("import-session"));
+    let (code, _, stderr) = sim.run(&[
+        "--profile",
+        "lab",
+        "config",
+        "set",
+        "powerstore_host",
+        "https://array",
+    ]);
+    assert_eq!(code, 2, "a missing profile is refused: {stderr}");
+    let (code, _, stderr) = sim.run(&["config", "set", "user", "ops"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, _) = sim.run(&["config", "set", "password", "x"]);
+    assert_eq!(code, 2, "passwords are never stored");
+    let shown = sim.json(&["config", "show"]);
+    assert_eq!(shown["settings"]["user"], "ops", "{shown}");
+    let file = std::fs::read_to_string(sim.config.path().join("config.toml")).unwrap();
+    assert!(!file.contains(PASSWORD));
+}
+
+#[test]
+fn help_snapshots() {
+    let sim = Sim::start();
+    for (name, args) in [
+        ("help_root", vec!["--help"]),
+        ("help_import_session", vec!["import-session", "--help"]),
+        (
+            "help_import_session_create",
+            vec!["import-session", "create", "--help"],
+        ),
+        ("help_lcm_import", vec!["lcm", "import", "--help"]),
+        (
+            "help_vipr_full_copy_create",
+            vec!["vipr", "full-copy", "create", "--help"],
+        ),
+    ] {
+        let out = sim
+            .migrate()
+            .env("COLUMNS", "100")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        insta::assert_snapshot!(name, String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+#[test]
+fn json_output_snapshot() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let mut args = create_args("snap01", &remote, "sv_101");
+    args.extend(["--automatic-cutover", "--wait"]);
+    let (code, stdout, stderr) = sim.run(&[&["-o", "json"], &args[..]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "[uuid]",
+    );
+    settings.add_filter(r"\d{4}-\d\d-\d\dT[0-9:.]+Z", "[timestamp]");
+    settings.bind(|| insta::assert_snapshot!("session_json", stdout));
+}
+
+/// A field added to the spec becomes a flag: the generator emits its clap attribute with help
+/// text and limits.
+#[test]
+fn a_new_spec_field_becomes_a_flag() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("specs/dellemc.swagger.json")).unwrap();
+    let mut spec: Value = serde_json::from_str(&text).unwrap();
+    spec["definitions"]["import_session_create"]["properties"]["migration_window"] = serde_json::json!({
+        "type": "string",
+        "maxLength": 32,
+        "description": "Maintenance window for the cutover. Used by schedulers."
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("dellemc.swagger.json");
+    std::fs::write(&copy, serde_json::to_string(&spec).unwrap()).unwrap();
+    let overlay = root.join("specs/powerstore.overlay.yaml");
+    let source = |p: &std::path::Path| {
+        migrate_codegen::Source::new(
+            p.file_name().unwrap().to_string_lossy(),
+            std::fs::read_to_string(p).unwrap(),
+        )
+    };
+    let generated = migrate_codegen::generate(&source(&copy), &[source(&overlay)]).unwrap();
+    let code = generated.code;
+    let start = code
+        .find("pub struct ImportSessionCreateArgs")
+        .expect("args struct");
+    let args = &code[start
+        ..code[start..]
+            .find("impl ")
+            .map_or(code.len(), |e| start + e)];
+    assert!(args.contains("long = \"migration-window\""), "{args}");
+    assert!(
+        args.contains("Maintenance window for the cutover. (at most 32 characters)"),
+        "{args}"
+    );
+    assert!(
+        args.contains("pub migration_window: Option<String>"),
+        "{args}"
+    );
+    assert!(code.contains("migration_window: self.migration_window"));
+    assert!(code.contains("#[cfg(feature = \"cli\")]"));
+}

@@ -1,0 +1,76 @@
+//! Runs the real `migrate` binary against an in-process simulator.
+
+use std::time::Duration;
+
+use assert_cmd::Command;
+use migrate_sim::{SimConfig, SimHandle};
+
+/// The simulator's password; tests check that it never shows up.
+pub const PASSWORD: &str = "Password123!";
+
+/// A simulator with a 20 ms step and an empty config directory.
+pub struct Sim {
+    pub handle: SimHandle,
+    pub config: tempfile::TempDir,
+    // Dropped last: the simulator's tasks run on it.
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Sim {
+    pub fn start() -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let handle = runtime
+            .block_on(migrate_sim::start(
+                "127.0.0.1:0".parse().expect("address"),
+                SimConfig::default().with_step(Duration::from_millis(20)),
+            ))
+            .expect("simulator starts");
+        Self {
+            handle,
+            config: tempfile::tempdir().expect("temp dir"),
+            _runtime: runtime,
+        }
+    }
+
+    /// `migrate` with host, user, password and a fast poll interval set.
+    pub fn migrate(&self) -> Command {
+        let mut cmd = Command::cargo_bin("migrate").expect("binary");
+        cmd.env("MIGRATE_HOST", self.handle.base_url())
+            .env("MIGRATE_USER", "admin")
+            .env("MIGRATE_PASSWORD", PASSWORD)
+            .env("MIGRATE_CONFIG", self.config.path().join("config.toml"))
+            .env_remove("MIGRATE_PROFILE")
+            .env_remove("RUST_LOG")
+            .args(["--poll-interval", "0.02", "--wait-timeout", "30"]);
+        cmd
+    }
+
+    /// Runs `migrate args` and returns (exit code, stdout, stderr).
+    pub fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = self.migrate().args(args).output().expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs `migrate args`, expects success and parses stdout as JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let (code, stdout, stderr) = self.run(&[&["-o", "json"], args].concat());
+        assert_eq!(code, 0, "migrate {args:?} failed: {stderr}");
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    }
+
+    /// The first seeded remote system's id.
+    pub fn remote_system(&self) -> String {
+        self.handle.seed()["powerstore"]["remote_systems"][0]["id"]
+            .as_str()
+            .expect("seeded remote system")
+            .to_string()
+    }
+}
