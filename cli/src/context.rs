@@ -186,8 +186,9 @@ pub struct Context {
 }
 
 impl Context {
-    /// Loads the config file and picks the profile.
-    pub fn new(global: Global) -> Result<Self, Failure> {
+    /// Loads the config file and picks the profile; a --profile missing from the file is an
+    /// error unless `creating` (`config set` makes it).
+    pub fn new(global: Global, creating: bool) -> Result<Self, Failure> {
         let file = ConfigFile::load()?;
         let profile_name = global
             .profile
@@ -196,7 +197,7 @@ impl Context {
             .unwrap_or_else(|| "default".to_string());
         let profile = match file.profiles.get(&profile_name) {
             Some(p) => p.clone(),
-            None if global.profile.is_some() => {
+            None if global.profile.is_some() && !creating => {
                 return Err(Failure::usage(format!(
                     "no profile {profile_name:?} in {}",
                     ConfigFile::path()?.display()

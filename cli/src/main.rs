@@ -50,7 +50,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    let ctx = Context::new(cli.global)?;
+    let creating = matches!(cli.command, Command::Config(cli::Config::Set { .. }));
+    let ctx = Context::new(cli.global, creating)?;
     match cli.command {
         Command::ImportSession(c) => commands::import_session::run(&ctx, c).await,
         Command::RemoteSystem(c) => commands::remote_system::run(&ctx, c).await,

@@ -332,6 +332,10 @@ fn completions_and_config() {
         "powerstore_host",
         "https://array",
     ]);
+    assert_eq!(code, 0, "config set creates a profile: {stderr}");
+    let lab = sim.json(&["--profile", "lab", "config", "show"]);
+    assert_eq!(lab["settings"]["powerstore_host"], "https://array", "{lab}");
+    let (code, _, stderr) = sim.run(&["--profile", "nope", "remote-system", "list"]);
     assert_eq!(code, 2, "a missing profile is refused: {stderr}");
     let (code, _, stderr) = sim.run(&["config", "set", "user", "ops"]);
     assert_eq!(code, 0, "{stderr}");
