@@ -13,7 +13,12 @@ use crate::output::Format;
 /// Storage migrations from the command line: PowerStore import sessions, Oracle EPM LCM
 /// snapshot imports and ViPR volume-group full copies.
 #[derive(Debug, Parser)]
-#[command(name = "migrate", version, propagate_version = true)]
+#[command(
+    name = "migrate",
+    version,
+    propagate_version = true,
+    args_override_self = true
+)]
 pub struct Cli {
     /// Options for every command.
     #[command(flatten)]

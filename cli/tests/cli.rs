@@ -100,6 +100,44 @@ fn session_actions_and_waits() {
             .starts_with("2099-06-01"),
         "{got}"
     );
+    let (code, _, stderr) = sim.run(&[
+        "--wait-timeout",
+        "0",
+        "import-session",
+        "wait",
+        &later_id,
+        "--until",
+        "Import_Completed",
+    ]);
+    assert_eq!(code, 5, "{stderr}");
+    assert!(stderr.contains("may still be running"), "{stderr}");
+
+    // Ctrl-C stops waiting, not the session, and prints how to resume.
+    let child = sim
+        .std_migrate()
+        .args(["import-session", "wait", &later_id])
+        .args(["--until", "Import_Completed"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let resume = format!("import-session wait {later_id} --until Import_Completed");
+    assert!(
+        stderr.contains("  migrate --host http://") && stderr.contains(&resume),
+        "{stderr}"
+    );
+    let still = sim.json(&["import-session", "get", &later_id]);
+    assert_eq!(state(&still), "Scheduled");
+
     sim.handle
         .force_import_session_state(&later_id, "Cleanup_Required")
         .unwrap();

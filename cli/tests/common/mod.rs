@@ -38,7 +38,12 @@ impl Sim {
 
     /// `migrate` with host, user, password and a fast poll interval set.
     pub fn migrate(&self) -> Command {
-        let mut cmd = Command::cargo_bin("migrate").expect("binary");
+        Command::from_std(self.std_migrate())
+    }
+
+    /// The same as a plain process, for tests that signal it.
+    pub fn std_migrate(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("migrate"));
         cmd.env("MIGRATE_HOST", self.handle.base_url())
             .env("MIGRATE_USER", "admin")
             .env("MIGRATE_PASSWORD", PASSWORD)
