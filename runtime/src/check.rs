@@ -4,7 +4,7 @@
 //! can fix the input without reading the spec. A [`Secret`]'s value is never put in a message.
 
 use crate::{Secret, StringEnum, ValidationError};
-use regex::Regex;
+use regex_lite::Regex;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 

@@ -35,8 +35,8 @@ pub use validate::{Validate, ValidationError};
 
 pub use bytes::Bytes;
 pub use chrono;
-pub use futures;
-pub use futures::stream::BoxStream;
+pub use futures_util as futures;
+pub use futures_util::stream::BoxStream;
 pub use http::HeaderMap;
 pub use reqwest::Method;
 pub use serde_json;

@@ -6,7 +6,7 @@
 //! and LCM's links are followed on the transport's own origin only.
 
 use crate::{BoxStream, Error, Request, Transport};
-use futures::{stream, StreamExt, TryStreamExt};
+use futures_util::{stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
 
 /// The most items PowerStore returns in one page.

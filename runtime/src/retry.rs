@@ -48,7 +48,7 @@ impl RetryPolicy {
         let wait = server_wait.unwrap_or_else(|| {
             let doubling = 2u32.saturating_pow(attempt.saturating_sub(1));
             let ceiling = self.base_delay.saturating_mul(doubling).min(self.max_delay);
-            ceiling.mul_f64(rand::random::<f64>())
+            ceiling.mul_f64(fastrand::f64())
         });
         wait.min(self.max_delay)
     }
