@@ -35,18 +35,40 @@ pub(crate) const REMOTE_SYSTEM_SCHEMA: Schema = Schema {
         "management_address",
         "management_port",
         "type",
-        "type_l10n",
         "user_name",
         "state",
-        "state_l10n",
+        "data_connection_type",
         "data_connection_state",
-        "data_connection_state_l10n",
+        "iscsi_addresses",
+        "fc_target_wwns",
+        "discovery_chap_mode",
+        "session_chap_mode",
+        "data_network_latency",
+        "data_connections",
         "capabilities",
+        "file_connection_address",
+        "file_connection_state",
+        "vnx_file_username",
+        "ppdd_storage_unit_details",
+        "appliance_details",
+        "unity_file_details",
+        "powerstore_data_network_configuration",
+        "type_l10n",
+        "state_l10n",
+        "data_connection_type_l10n",
+        "data_connection_state_l10n",
+        "discovery_chap_mode_l10n",
+        "session_chap_mode_l10n",
+        "data_network_latency_l10n",
+        "capabilities_l10n",
+        "file_connection_state_l10n",
     ],
-    embeddable: &[],
+    embeddable: &["import_sessions"],
 };
 
 impl RemoteSystem {
+    /// The full `remote_system_instance` JSON; what the simulator does not model (file
+    /// import, PowerStore and Data Domain details) is `null`.
     pub(crate) fn to_json(&self) -> Value {
         json!({
             "id": self.id,
@@ -57,14 +79,45 @@ impl RemoteSystem {
             "management_address": self.management_address,
             "management_port": 443,
             "type": self.system_type,
-            "type_l10n": self.system_type,
             "user_name": "admin",
             "state": "OK",
-            "state_l10n": "OK",
+            "data_connection_type": "iSCSI",
             "data_connection_state": "OK",
+            "iscsi_addresses": [self.data_address()],
+            "fc_target_wwns": [],
+            "discovery_chap_mode": "Disabled",
+            "session_chap_mode": "Disabled",
+            "data_network_latency": "Low",
+            "data_connections": [],
+            "capabilities": ["Block_Nondisruptive_Import", "Block_Agentless_Import"],
+            "file_connection_address": null,
+            "file_connection_state": null,
+            "vnx_file_username": null,
+            "ppdd_storage_unit_details": null,
+            "appliance_details": null,
+            "unity_file_details": null,
+            "powerstore_data_network_configuration": null,
+            "type_l10n": self.system_type,
+            "state_l10n": "OK",
+            "data_connection_type_l10n": "iSCSI",
             "data_connection_state_l10n": "OK",
-            "capabilities": ["Block_Import"],
+            "discovery_chap_mode_l10n": "Disabled",
+            "session_chap_mode_l10n": "Disabled",
+            "data_network_latency_l10n": "Low",
+            "capabilities_l10n": ["Block Nondisruptive Import", "Block Agentless Import"],
+            "file_connection_state_l10n": null,
         })
+    }
+
+    /// The iSCSI data address: the management address with 100 added to the last octet.
+    fn data_address(&self) -> String {
+        match self.management_address.rsplit_once('.') {
+            Some((net, last)) => {
+                let last: u16 = last.parse().unwrap_or(0);
+                format!("{net}.{}", (last + 100) % 256)
+            }
+            None => self.management_address.to_string(),
+        }
     }
 }
 
@@ -84,19 +137,30 @@ pub(crate) const VOLUME_SCHEMA: Schema = Schema {
         "name",
         "description",
         "type",
-        "type_l10n",
         "wwn",
+        "nsid",
+        "nguid",
         "appliance_id",
         "state",
-        "state_l10n",
         "size",
         "logical_used",
+        "node_affinity",
         "creation_timestamp",
         "protection_policy_id",
+        "performance_policy_id",
+        "qos_performance_policy_id",
         "is_replication_destination",
         "migration_session_id",
+        "metro_replication_session_id",
+        "is_host_access_available",
+        "app_type",
+        "app_type_other",
+        "type_l10n",
+        "state_l10n",
+        "node_affinity_l10n",
+        "app_type_l10n",
     ],
-    embeddable: &[],
+    embeddable: &["volume_groups"],
 };
 
 impl Volume {
@@ -116,22 +180,37 @@ impl Volume {
             .filter(char::is_ascii_hexdigit)
             .take(24)
             .collect();
+        let hex = |s: &str| -> String { s.chars().filter(char::is_ascii_hexdigit).collect() };
+        // NVMe namespace id: the low 24 bits of the id's last group, so seeds get 1, 2, ...
+        let digits = hex(&self.id);
+        let nsid = i32::from_str_radix(&digits[digits.len().saturating_sub(6)..], 16).unwrap_or(1);
         json!({
             "id": self.id,
             "name": self.name,
             "description": null,
             "type": "Primary",
-            "type_l10n": "Primary",
             "wwn": format!("naa.68ccf098{wwn_tail}"),
+            "nsid": nsid,
+            "nguid": format!("nguid.{:0<32}", hex(&self.id).chars().take(32).collect::<String>()),
             "appliance_id": "A1",
             "state": "Ready",
-            "state_l10n": "Ready",
             "size": self.size,
             "logical_used": self.size / 4,
+            "node_affinity": "System_Select_At_Attach",
             "creation_timestamp": timestamp(self.created),
             "protection_policy_id": null,
+            "performance_policy_id": "default_medium",
+            "qos_performance_policy_id": null,
             "is_replication_destination": false,
             "migration_session_id": null,
+            "metro_replication_session_id": null,
+            "is_host_access_available": true,
+            "app_type": null,
+            "app_type_other": null,
+            "type_l10n": "Primary",
+            "state_l10n": "Ready",
+            "node_affinity_l10n": "System Select At Attach",
+            "app_type_l10n": null,
         })
     }
 }
@@ -155,13 +234,18 @@ pub(crate) const VOLUME_GROUP_SCHEMA: Schema = Schema {
         "creation_timestamp",
         "is_protectable",
         "protection_policy_id",
+        "qos_performance_policy_id",
+        "migration_session_id",
         "is_write_order_consistent",
+        "placement_rule",
         "type",
-        "type_l10n",
         "is_replication_destination",
+        "metro_replication_session_id",
+        "is_host_access_available",
         "is_importing",
+        "type_l10n",
     ],
-    embeddable: &[],
+    embeddable: &["volumes"],
 };
 
 impl VolumeGroup {
@@ -173,11 +257,16 @@ impl VolumeGroup {
             "creation_timestamp": timestamp(self.created),
             "is_protectable": true,
             "protection_policy_id": null,
+            "qos_performance_policy_id": null,
+            "migration_session_id": null,
             "is_write_order_consistent": self.write_order_consistent,
+            "placement_rule": "Same_Appliance",
             "type": "Primary",
-            "type_l10n": "Primary",
             "is_replication_destination": false,
+            "metro_replication_session_id": null,
+            "is_host_access_available": true,
             "is_importing": false,
+            "type_l10n": "Primary",
         })
     }
 }

@@ -38,6 +38,32 @@ const COOKIE_NAME: &str = "auth_cookie";
 
 type Shd = State<Arc<Shared>>;
 
+/// `login_session_instance`: the caller's session, always answered in full unless `select`
+/// narrows it.
+const LOGIN_SESSION_SCHEMA: Schema = Schema {
+    name: "login_session",
+    fields: &[
+        "id",
+        "user",
+        "role_ids",
+        "idle_timeout",
+        "is_password_change_required",
+        "is_built_in_user",
+    ],
+    embeddable: &[],
+};
+
+/// Every resource type the simulator serves, for the check against the vendor spec.
+#[cfg(test)]
+const SERVED_SCHEMAS: &[&Schema] = &[
+    &IMPORT_SESSION_SCHEMA,
+    &JOB_SCHEMA,
+    &LOGIN_SESSION_SCHEMA,
+    &inventory::REMOTE_SYSTEM_SCHEMA,
+    &inventory::VOLUME_SCHEMA,
+    &inventory::VOLUME_GROUP_SCHEMA,
+];
+
 pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
     Router::new()
         .route("/api/rest/login_session", get(login_session))
@@ -215,6 +241,46 @@ fn no_embedding(_: &str, _: &Value) -> Option<Value> {
     None
 }
 
+/// The job relations: `parent` and `root` by id, `children` and `leafs` (other jobs whose
+/// parent or root is this one) as lists.
+fn job_embedder(jobs: &[Value]) -> impl Fn(&str, &Value) -> Option<Value> + '_ {
+    move |field, obj| {
+        let by_id = |key: &str| {
+            let id = obj.get(key).and_then(Value::as_str)?;
+            jobs.iter().find(|j| j["id"].as_str() == Some(id)).cloned()
+        };
+        let pointing_here = |key: &str| {
+            let id = obj["id"].as_str();
+            Value::Array(
+                jobs.iter()
+                    .filter(|j| j[key].as_str() == id && j["id"].as_str() != id)
+                    .cloned()
+                    .collect(),
+            )
+        };
+        match field {
+            "parent" => Some(by_id("parent_id").unwrap_or(Value::Null)),
+            "root" => Some(by_id("root_id").unwrap_or(Value::Null)),
+            "children" => Some(pointing_here("parent_id")),
+            "leafs" => Some(pointing_here("root_id")),
+            _ => None,
+        }
+    }
+}
+
+/// `import_sessions` of a remote system: the sessions that copy from it.
+fn remote_system_embedder(store: &PsStore) -> impl Fn(&str, &Value) -> Option<Value> + '_ {
+    move |field, obj| match field {
+        "import_sessions" => Some(Value::Array(
+            obj["id"]
+                .as_str()
+                .map(|id| store.sessions_of_remote_system(id))
+                .unwrap_or_default(),
+        )),
+        _ => None,
+    }
+}
+
 fn session_embedder(store: &PsStore) -> impl Fn(&str, &Value) -> Option<Value> + '_ {
     move |field, obj| match field {
         "remote_system" => Some(
@@ -231,22 +297,34 @@ fn flatten(result: Result<Response, PsError>) -> Response {
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn login_session(State(shared): Shd, Extension(caller): Extension<Caller>) -> Response {
+async fn login_session(
+    State(shared): Shd,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let idle = shared
         .config
         .powerstore_idle_timeout
         .as_secs()
         .min(i32::MAX as u64);
     let s = caller.session;
-    Json(json!([{
+    let full = json!({
         "id": s.id,
         "user": s.user,
         "role_ids": ["1"],
         "idle_timeout": idle,
         "is_password_change_required": false,
         "is_built_in_user": s.user == "admin",
-    }]))
-    .into_response()
+    });
+    flatten(
+        parse_instance_select(&query_pairs(&raw), &LOGIN_SESSION_SCHEMA).map(|select| {
+            let session = match select {
+                Some(items) => project(&full, Some(&items), &no_embedding),
+                None => full,
+            };
+            Json(json!([session])).into_response()
+        }),
+    )
 }
 
 async fn logout(State(shared): Shd, Extension(caller): Extension<Caller>) -> Response {
@@ -445,29 +523,43 @@ async fn session_action(
 
 async fn list_jobs(State(shared): Shd, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let jobs = lock(&shared.powerstore).jobs_json();
-    flatten(collection(&raw, &headers, &JOB_SCHEMA, jobs, &no_embedding))
+    let embed = job_embedder(&jobs);
+    flatten(collection(
+        &raw,
+        &headers,
+        &JOB_SCHEMA,
+        jobs.clone(),
+        &embed,
+    ))
 }
 
 async fn get_job(State(shared): Shd, Path(id): Path<String>, RawQuery(raw): RawQuery) -> Response {
-    let job = lock(&shared.powerstore).job_json(&id);
-    flatten(job.and_then(|j| instance(&raw, &JOB_SCHEMA, &j, &no_embedding)))
+    let (job, jobs) = {
+        let store = lock(&shared.powerstore);
+        (store.job_json(&id), store.jobs_json())
+    };
+    let embed = job_embedder(&jobs);
+    flatten(job.and_then(|j| instance(&raw, &JOB_SCHEMA, &j, &embed)))
+}
+
+/// Volume group membership is not modelled: `volume_groups` of a volume and `volumes` of a
+/// volume group are accepted in `select` and answered as `null`.
+fn no_memberships(_: &PsStore) -> fn(&str, &Value) -> Option<Value> {
+    no_embedding
 }
 
 /// Generates the list and get handlers of a read-only inventory resource.
 macro_rules! inventory_routes {
-    ($list:ident, $get:ident, $field:ident, $schema:path, $kind:literal) => {
+    ($list:ident, $get:ident, $field:ident, $schema:path, $kind:literal, $embedder:expr) => {
         async fn $list(
             State(shared): Shd,
             RawQuery(raw): RawQuery,
             headers: HeaderMap,
         ) -> Response {
-            let objects: Vec<Value> = lock(&shared.powerstore)
-                .inventory
-                .$field
-                .iter()
-                .map(|o| o.to_json())
-                .collect();
-            flatten(collection(&raw, &headers, &$schema, objects, &no_embedding))
+            let store = lock(&shared.powerstore);
+            let objects: Vec<Value> = store.inventory.$field.iter().map(|o| o.to_json()).collect();
+            let embed = $embedder(&store);
+            flatten(collection(&raw, &headers, &$schema, objects, &embed))
         }
 
         async fn $get(
@@ -475,14 +567,16 @@ macro_rules! inventory_routes {
             Path(id): Path<String>,
             RawQuery(raw): RawQuery,
         ) -> Response {
-            let object = lock(&shared.powerstore)
+            let store = lock(&shared.powerstore);
+            let object = store
                 .inventory
                 .$field
                 .iter()
                 .find(|o| o.id == id)
                 .map(|o| o.to_json())
                 .ok_or_else(|| PsError::not_found($kind, &id));
-            flatten(object.and_then(|o| instance(&raw, &$schema, &o, &no_embedding)))
+            let embed = $embedder(&store);
+            flatten(object.and_then(|o| instance(&raw, &$schema, &o, &embed)))
         }
     };
 }
@@ -492,21 +586,24 @@ inventory_routes!(
     get_remote_system,
     remote_systems,
     inventory::REMOTE_SYSTEM_SCHEMA,
-    "remote system"
+    "remote system",
+    remote_system_embedder
 );
 inventory_routes!(
     list_volumes,
     get_volume,
     volumes,
     inventory::VOLUME_SCHEMA,
-    "volume"
+    "volume",
+    no_memberships
 );
 inventory_routes!(
     list_volume_groups,
     get_volume_group,
     volume_groups,
     inventory::VOLUME_GROUP_SCHEMA,
-    "volume group"
+    "volume group",
+    no_memberships
 );
 
 /// The seeded ids, for the admin API and the startup banner.
@@ -520,4 +617,145 @@ pub(crate) fn seed_summary(store: &PsStore) -> Value {
         "volume_ids": store.inventory.volumes.iter().map(|v| v.id.clone()).collect::<Vec<_>>(),
         "volume_group_ids": store.inventory.volume_groups.iter().map(|g| g.id.clone()).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query::{parse_select, validate_select};
+    use super::*;
+    use crate::SeedOptions;
+
+    /// The shipped vendor spec the generated clients are built from.
+    fn spec() -> Value {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/dellemc.swagger.json");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// A relation: a property (or the items of one) marked `x-ref`.
+    fn is_relation(property: &Value) -> bool {
+        property.get("x-ref").is_some() || property["items"].get("x-ref").is_some()
+    }
+
+    fn sorted(names: impl IntoIterator<Item = impl ToString>) -> Vec<String> {
+        let mut names: Vec<String> = names.into_iter().map(|n| n.to_string()).collect();
+        names.sort();
+        names
+    }
+
+    /// Every property of each served `*_instance` definition is accepted in `select` (relations
+    /// also as `name(id)`), and the simulator accepts nothing the spec does not declare.
+    #[test]
+    fn select_accepts_exactly_the_spec_properties() {
+        let spec = spec();
+        for schema in SERVED_SCHEMAS {
+            let definition = format!("{}_instance", schema.name);
+            let properties = spec["definitions"][&definition]["properties"]
+                .as_object()
+                .unwrap_or_else(|| panic!("the spec has no {definition}"));
+            let rejected: Vec<&String> = properties
+                .keys()
+                .filter(|name| {
+                    parse_select(name)
+                        .and_then(|items| validate_select(&items, schema))
+                        .is_err()
+                })
+                .collect();
+            assert!(
+                rejected.is_empty(),
+                "the simulator rejects these {definition} properties in select: {rejected:?}"
+            );
+            for (name, property) in properties {
+                assert_eq!(
+                    schema.embeddable.contains(&name.as_str()),
+                    is_relation(property),
+                    "{definition}.{name}: embeddable in the simulator iff x-ref in the spec"
+                );
+                if is_relation(property) {
+                    let items = parse_select(&format!("{name}(id)")).unwrap();
+                    assert!(validate_select(&items, schema).is_ok(), "{name}(id)");
+                }
+            }
+            let undeclared: Vec<&&str> = schema
+                .fields
+                .iter()
+                .chain(schema.embeddable)
+                .filter(|f| !properties.contains_key(**f))
+                .collect();
+            assert!(
+                undeclared.is_empty(),
+                "the simulator accepts {} fields the spec does not declare: {undeclared:?}",
+                schema.name
+            );
+        }
+    }
+
+    /// Every collection path of the spec is a resource the simulator has a schema for.
+    #[test]
+    fn every_spec_resource_is_served() {
+        let spec = spec();
+        let served: Vec<&str> = SERVED_SCHEMAS.iter().map(|s| s.name).collect();
+        for path in spec["paths"].as_object().unwrap().keys() {
+            let resource = path.trim_start_matches('/').split('/').next().unwrap();
+            if resource != "logout" {
+                assert!(served.contains(&resource), "{path} is not served");
+            }
+        }
+    }
+
+    /// Jobs and import sessions render every non-relation field of their schema (the inventory
+    /// has the same check in `inventory`).
+    #[test]
+    fn jobs_and_sessions_render_every_field() {
+        let mut store = PsStore::seeded(&SeedOptions::default());
+        let body = json!({"name": "imp1", "remote_system_id": "name:unity-src-01",
+                          "source_resource_id": "sv_101"});
+        let new = store.validate_create(&body).unwrap();
+        store.create(new, Utc::now()).unwrap();
+        for session in store.sessions_json() {
+            assert_eq!(
+                sorted(session.as_object().unwrap().keys()),
+                sorted(IMPORT_SESSION_SCHEMA.fields)
+            );
+        }
+        for job in store.jobs_json() {
+            assert_eq!(
+                sorted(job.as_object().unwrap().keys()),
+                sorted(JOB_SCHEMA.fields)
+            );
+        }
+    }
+
+    /// Relations resolve: a job is its own root, a remote system lists its sessions, and
+    /// unmodelled memberships are null.
+    #[test]
+    fn relations_embed() {
+        let mut store = PsStore::seeded(&SeedOptions::default());
+        let body = json!({"name": "imp1", "remote_system_id": "name:unity-src-01",
+                          "source_resource_id": "sv_101"});
+        let new = store.validate_create(&body).unwrap();
+        let session_id = store.create(new, Utc::now()).unwrap();
+        let select = parse_select("id,root(id),parent,children,leafs").unwrap();
+        let jobs = store.jobs_json();
+        let embed = job_embedder(&jobs);
+        let job = project(&jobs[0], Some(&select), &embed);
+        assert_eq!(
+            job,
+            json!({"id": jobs[0]["id"], "root": {"id": jobs[0]["id"]}, "parent": null,
+                   "children": [], "leafs": []})
+        );
+        let select = parse_select("import_sessions(id,name)").unwrap();
+        let system = store.inventory.remote_systems[0].to_json();
+        let embed = remote_system_embedder(&store);
+        assert_eq!(
+            project(&system, Some(&select), &embed),
+            json!({"import_sessions": [{"id": session_id, "name": "imp1"}]})
+        );
+        let select = parse_select("volume_groups").unwrap();
+        let volume = store.inventory.volumes[0].to_json();
+        assert_eq!(
+            project(&volume, Some(&select), &no_embedding),
+            json!({"volume_groups": null})
+        );
+    }
 }

@@ -77,7 +77,7 @@ pub(crate) const JOB_SCHEMA: Schema = Schema {
         "response_status_l10n",
         "step_order",
     ],
-    embeddable: &[],
+    embeddable: &["parent", "children", "root", "leafs"],
 };
 
 /// Properties `import_session_create` accepts.
@@ -242,6 +242,15 @@ impl PsStore {
 
     pub(crate) fn sessions_json(&self) -> Vec<Value> {
         self.sessions.iter().map(ImportSession::to_json).collect()
+    }
+
+    /// The full JSON of every import session that copies from remote system `id`.
+    pub(crate) fn sessions_of_remote_system(&self, id: &str) -> Vec<Value> {
+        self.sessions
+            .iter()
+            .filter(|s| s.remote_system_id == id)
+            .map(ImportSession::to_json)
+            .collect()
     }
 
     pub(crate) fn jobs_json(&self) -> Vec<Value> {
