@@ -40,15 +40,14 @@ mod powerstore {
         connect, find_import_session_by_name, wait_for_import_session, wait_for_job, JobError,
     };
     use migrate_clients::powerstore::operations::{
-        ImportSessionCreateParams, ImportSessionCreateResponse, ImportSessionCutoverParams,
-        ImportSessionInstanceQueryParams,
+        ImportSessionCollectionQueryParams, ImportSessionCreateParams, ImportSessionCreateResponse,
+        ImportSessionCutoverParams, ImportSessionInstanceQueryParams,
     };
     use migrate_clients::powerstore::types::{
         ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State, JobPhaseEnum,
         MessageSeverityEnum,
     };
     use migrate_clients::powerstore::Client;
-    use migrate_runtime::{paging, Method, Request};
 
     /// The seven importable resources the simulator seeds, by remote system name.
     pub(crate) const SOURCES: [(&str, &str); 7] = [
@@ -108,19 +107,24 @@ mod powerstore {
             .unwrap()
             .is_none());
 
-        // Four pages of two: 0-1, 2-3, 4-5 and 6-6 of 7, each a 206.
-        let listing = Request::new(Method::GET, "/import_session")
-            .query("select", "id,name,state")
-            .query("order", "name")
-            .operation("import_session_collection_query");
-        let listed: Vec<ImportSessionInstance> =
-            paging::content_range::<_, serde_json::Value>(client.transport(), listing, 2)
-                .try_collect()
-                .await
-                .unwrap();
+        // Four pages of two: 0-1, 2-3, 4-5 and 6-6 of 7, each a 206; `limit` is the page size.
+        let params_with_limit_2 = ImportSessionCollectionQueryParams {
+            order: Some("name".into()),
+            limit: Some(2),
+            ..ImportSessionCollectionQueryParams::default()
+        };
+        let listed: Vec<ImportSessionInstance> = client
+            .import_session_collection_query_stream(&params_with_limit_2)
+            .try_collect()
+            .await
+            .unwrap();
         let names: Vec<_> = listed.iter().filter_map(|s| s.name.clone()).collect();
         let expected: Vec<_> = (0..7).map(|i| format!("imp-{i:02}")).collect();
         assert_eq!(names, expected);
+        assert!(
+            listed.iter().all(|s| s.remote_system_id.is_some()),
+            "the default select fills every plain field"
+        );
         let pages: Vec<String> = sim
             .requests()
             .into_iter()
@@ -158,6 +162,91 @@ mod powerstore {
         assert_eq!(done.state, Some(State::ImportCompleted));
         assert_eq!(done.name.as_deref(), Some("imp-00"));
         assert_eq!(done.progress_percentage, None, "cleared after cutover");
+    }
+
+    /// Every query with its generated default `select` (every plain field of the model) is
+    /// answered, and the fields come back filled in.
+    #[tokio::test]
+    async fn default_selects_of_every_query_are_accepted() {
+        use migrate_clients::powerstore::operations::{
+            JobCollectionQueryParams, JobInstanceQueryParams, LoginSessionCollectionQueryParams,
+            RemoteSystemCollectionQueryParams, RemoteSystemInstanceQueryParams,
+            VolumeCollectionQueryParams, VolumeGroupCollectionQueryParams,
+            VolumeGroupInstanceQueryParams, VolumeInstanceQueryParams,
+        };
+        let sim = sim().await;
+        let client = client(&sim, &ConnectOptions::default());
+        let id = create(
+            &client,
+            &create_body("imp-defaults", "unity-src-01", "sv_102"),
+        )
+        .await;
+        let session = client
+            .import_session_instance_query(&id, &ImportSessionInstanceQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert_eq!(session.name.as_deref(), Some("imp-defaults"));
+
+        let systems = client
+            .remote_system_collection_query(&RemoteSystemCollectionQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert!(!systems.is_empty());
+        let system_id = systems[0].id.clone().expect("an id");
+        let system = client
+            .remote_system_instance_query(&system_id, &RemoteSystemInstanceQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert!(system.data_connection_type.is_some());
+
+        let volumes = client
+            .volume_collection_query(&VolumeCollectionQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        let volume_id = volumes[0].id.clone().expect("an id");
+        let volume = client
+            .volume_instance_query(&volume_id, &VolumeInstanceQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert!(volume.nsid.is_some());
+
+        let groups = client
+            .volume_group_collection_query(&VolumeGroupCollectionQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        let group_id = groups[0].id.clone().expect("an id");
+        let group = client
+            .volume_group_instance_query(&group_id, &VolumeGroupInstanceQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert!(group.placement_rule.is_some());
+
+        let jobs = client
+            .job_collection_query(&JobCollectionQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        let job_id = jobs[0].id.clone().expect("an id");
+        let job = client
+            .job_instance_query(&job_id, &JobInstanceQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert!(job.phase.is_some() && job.response_status.is_some());
+
+        let login = client
+            .login_session_collection_query(&LoginSessionCollectionQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        assert_eq!(login[0].user.as_deref(), Some(USER));
     }
 
     #[tokio::test]

@@ -2,33 +2,26 @@
 //! by name.
 //!
 //! Why by hand: which job phases and session states are final, and which of them count as
-//! failure, is vendor knowledge the spec only states in prose. A failed job keeps its error in
-//! `response_body` (a `job_error_response`), but the generated `JobInstance` types that field as
-//! the bare discriminator `BaseResponse`, which drops the messages; so jobs are polled here
-//! through the client's transport with the same path, `select` and operation name as
-//! `job_instance_query`, and `response_body` is decoded separately. Old arrays send only the
-//! deprecated UPPER_CASE `state`, so it is read when `phase` is absent.
+//! failure, is vendor knowledge the spec only states in prose. Jobs are polled with the
+//! generated `job_instance_query` and its default `select` (every plain field; the relations
+//! `parent`, `children`, `root` and `leafs` are left out). A finished job's `response_body` is
+//! the generated `BaseResponse` union, chosen by `response_type`: a `job_error_response` carries
+//! the messages of a failure, a `job_create_response` the id a create made. Old arrays send only
+//! the deprecated UPPER_CASE `state`, so it is read when `phase` is absent.
 
 use super::ConnectOptions;
 use crate::powerstore::operations::{
-    ImportSessionCollectionQueryParams, ImportSessionInstanceQueryParams,
+    ImportSessionCollectionQueryParams, ImportSessionInstanceQueryParams, JobInstanceQueryParams,
 };
 use crate::powerstore::types::{
-    ErrorInstance, ErrorMessage, ErrorResponse, ImportSessionInstance, ImportSessionStateEnum,
-    JobErrorResponse, JobInstance,
+    BaseResponse, ErrorInstance, ErrorMessage, ErrorResponse, ImportSessionInstance,
+    ImportSessionStateEnum, JobInstance,
 };
 use crate::powerstore::Client;
 use migrate_runtime::wait::{self, Outcome, Poll, Progress, WaitError, WaitOptions};
-use migrate_runtime::{encode_path, Auth, Error, Method, Request, Secret, StringEnum};
-use serde::Deserialize;
+use migrate_runtime::{Auth, Error, Secret, StringEnum};
 use std::convert::Infallible;
 use std::fmt;
-
-/// The job fields polled: every plain field of `job_instance` (the relations `parent`,
-/// `children`, `root` and `leafs` are embeddable objects, not fields, so they are left out).
-const JOB_SELECT: &str = "id,resource_action,resource_type,resource_id,resource_name,\
-description_l10n,state,phase,start_time,end_time,estimated_completion_time,\
-progress_percentage,parent_id,root_id,user,response_body,response_status,step_order";
 
 /// The session fields polled: the state, its progress and its error.
 const SESSION_SELECT: &str =
@@ -107,15 +100,6 @@ pub enum JobError {
     Wait(#[from] WaitError<ErrorResponse>),
 }
 
-/// A job answer with `response_body` kept as JSON (see the module docs).
-#[derive(Deserialize)]
-struct PolledJob {
-    #[serde(default)]
-    response_body: Option<serde_json::Value>,
-    #[serde(flatten)]
-    job: JobInstance,
-}
-
 /// Where a job stands.
 enum JobPhase {
     Running(String),
@@ -151,48 +135,41 @@ pub async fn wait_for_job(
     options: WaitOptions,
     on_progress: impl FnMut(&Progress),
 ) -> Result<JobOutcome, JobError> {
-    let poll = || {
-        let transport = client.transport().clone();
-        let request = Request::new(Method::GET, format!("/job/{}", encode_path(job_id)))
-            .query("select", JOB_SELECT)
-            .operation("job_instance_query");
-        async move {
-            let raw = transport.send::<ErrorResponse>(request).await?;
-            match raw.status() {
-                200 => Ok(raw.json::<PolledJob, ErrorResponse>()?.into_body()),
-                _ => raw.error(),
-            }
-        }
+    let params = JobInstanceQueryParams::default();
+    let poll = || async {
+        client
+            .job_instance_query(job_id, &params)
+            .await
+            .map(|r| r.into_body())
     };
-    let classify = |polled: PolledJob| match job_phase(&polled.job) {
+    let classify = |job: JobInstance| match job_phase(&job) {
         JobPhase::Running(name) => {
             let mut progress =
-                Progress::new(name).with_percent(polled.job.progress_percentage.map(i64::from));
-            if let Some(description) = &polled.job.description_l10n {
+                Progress::new(name).with_percent(job.progress_percentage.map(i64::from));
+            if let Some(description) = &job.description_l10n {
                 progress = progress.with_detail(description.clone());
             }
             Poll::Pending(progress)
         }
         JobPhase::Succeeded { skipped } => Poll::Done(Ok(JobOutcome {
-            created_id: polled
-                .response_body
-                .as_ref()
-                .and_then(|body| body.get("id"))
-                .and_then(|id| id.as_str())
-                .map(str::to_owned),
-            job: polled.job,
+            created_id: match &job.response_body {
+                Some(BaseResponse::JobCreateResponse(created)) => created.id.clone(),
+                _ => None,
+            },
+            job,
             skipped,
         })),
         JobPhase::Failed(phase) => Poll::Failed(Err(Box::new(JobFailure {
-            job_id: polled.job.id.clone().unwrap_or_else(|| job_id.to_owned()),
+            job_id: job.id.clone().unwrap_or_else(|| job_id.to_owned()),
             phase,
-            response_status: polled.job.response_status.as_ref().map(|s| s.to_string()),
-            messages: polled
-                .response_body
-                .and_then(|body| JobErrorResponse::deserialize(body).ok())
-                .and_then(|body| body.messages)
-                .unwrap_or_default(),
-            job: polled.job,
+            response_status: job.response_status.as_ref().map(|s| s.to_string()),
+            messages: match &job.response_body {
+                Some(BaseResponse::JobErrorResponse(error)) => {
+                    error.messages.clone().unwrap_or_default()
+                }
+                _ => Vec::new(),
+            },
+            job,
         }))),
     };
     match wait::until(poll, classify, options, on_progress).await? {
