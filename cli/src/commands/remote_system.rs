@@ -14,21 +14,12 @@ use crate::exit::Failure;
 /// Columns of the remote system table.
 const COLUMNS: &[&str] = &["id", "name", "type", "management_address", "state"];
 
-/// Fields asked for when --select is not given: the documented fields every PowerStore
-/// release answers (the generated default asks for all of them, which older arrays and the
-/// simulator reject).
-const FIELDS: &str = "id,name,description,serial_number,version,management_address,management_port,type,user_name,state,data_connection_state,capabilities";
-
 /// Runs one `remote-system` command.
 pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
     match command {
         RemoteSystem::List(args) => {
             let params = RemoteSystemCollectionQueryParams {
-                select: Some(if args.select.is_empty() {
-                    FIELDS.to_string()
-                } else {
-                    args.select.join(",")
-                }),
+                select: (!args.select.is_empty()).then(|| args.select.join(",")),
                 order: args.order.clone(),
                 limit: args.limit,
                 filter: filters(&args.filter)?,
@@ -66,9 +57,7 @@ pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
-            let params = RemoteSystemInstanceQueryParams {
-                select: Some(FIELDS.to_string()),
-            };
+            let params = RemoteSystemInstanceQueryParams::default();
             let system = client
                 .remote_system_instance_query(&id, &params)
                 .await?
