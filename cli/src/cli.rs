@@ -121,6 +121,10 @@ pub enum ImportSession {
         /// Wait until the session is ready for cutover, completed, or waits for an operator.
         #[arg(long)]
         wait: bool,
+        /// Run the create as a job (is_async=true) and print the job id; with --wait, wait for
+        /// the job, then for the session.
+        #[arg(long = "async")]
+        is_async: bool,
     },
     /// List import sessions.
     List(ListArgs),
@@ -194,6 +198,10 @@ pub struct ActionArgs {
     /// Wait until the action has taken effect.
     #[arg(long)]
     pub wait: bool,
+    /// Run the action as a job (is_async=true) and print the job id; with --wait, wait for the
+    /// job, then for the session.
+    #[arg(long = "async")]
+    pub is_async: bool,
 }
 
 /// Options of a collection query.

@@ -275,12 +275,85 @@ fn remote_systems_and_jobs() {
     assert_eq!(list.as_array().unwrap().len(), 2);
     let one = sim.json(&["remote-system", "get", &sim.remote_system()]);
     assert_eq!(one["name"], "unity-src-01");
+    // The generated default select asks for every field of remote_system_instance.
+    assert_eq!(one["data_connection_type"], "iSCSI", "{one}");
     let (code, _, stderr) = sim.run(&["job", "get", "no-such-job"]);
     assert_eq!(code, 3, "{stderr}");
     let (code, _, _) = sim.run(&["job", "wait", "no-such-job"]);
     assert_eq!(code, 3);
     let (code, _, stderr) = sim.run(&["--host", "http://127.0.0.1:1", "remote-system", "list"]);
     assert_eq!(code, 6, "{stderr}");
+}
+
+/// `--async` sends is_async=true and prints the job, which `job get` shows and `job wait`
+/// follows to its end; with --wait the job and then the session are waited for.
+#[test]
+fn async_actions_print_a_job_to_get_and_wait_for() {
+    let sim = Sim::start();
+    let remote = sim.remote_system();
+    let mut args = create_args("async01", &remote, "sv_101");
+    args.push("--wait");
+    let created = sim.json(&args);
+    assert_eq!(state(&created), "Ready_For_Cutover", "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+
+    let started = sim.json(&["import-session", "cutover", &id, "--async"]);
+    assert_eq!(started["id"], created["id"], "{started}");
+    assert_eq!(started["action"], "cutover", "{started}");
+    let job = started["job_id"].as_str().expect("a job id").to_string();
+    let cutovers = sim
+        .handle
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.path.ends_with("/cutover"))
+        .collect::<Vec<_>>();
+    assert_eq!(cutovers.len(), 1);
+    assert_eq!(cutovers[0].query.as_deref(), Some("is_async=true"));
+
+    let got = sim.json(&["job", "get", &job]);
+    assert_eq!(got["id"].as_str(), Some(job.as_str()), "{got}");
+    assert_eq!(got["resource_action"], "cutover", "{got}");
+    let done = sim.json(&["job", "wait", &job]);
+    assert_eq!(done["id"].as_str(), Some(job.as_str()), "{done}");
+    assert_eq!(done["phase"], "Completed", "{done}");
+    let completed = sim.json(&["import-session", "wait", &id, "--until", "Import_Completed"]);
+    assert_eq!(state(&completed), "Import_Completed");
+
+    // create --async prints the job; its result names the new session.
+    let mut args = create_args("async02", &remote, "sv_102");
+    args.push("--async");
+    let accepted = sim.json(&args);
+    let job = accepted["job_id"].as_str().expect("a job id").to_string();
+    let done = sim.json(&["job", "wait", &job]);
+    assert_eq!(
+        done["response_body"]["response_type"],
+        "job_create_response"
+    );
+    let new_id = done["response_body"]["id"].as_str().expect("the new id");
+    let session = sim.json(&["import-session", "get", new_id]);
+    assert_eq!(session["name"], "async02");
+
+    // --async --wait waits for the job, then for the session.
+    let mut args = create_args("async03", &remote, "sv_103");
+    args.extend(["--async", "--wait"]);
+    let ready = sim.json(&args);
+    assert_eq!(state(&ready), "Ready_For_Cutover", "{ready}");
+    let cancelled = sim.json(&[
+        "import-session",
+        "cancel",
+        "name:async03",
+        "--force",
+        "--async",
+        "--wait",
+    ]);
+    assert_eq!(state(&cancelled), "Cancelled", "{cancelled}");
+
+    let (code, stdout, _) = sim.run(&["--dry-run", "import-session", "cutover", &id, "--async"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains(&format!("/import_session/{id}/cutover?is_async=true")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -37,7 +37,11 @@ const SETTLED: &[State] = &[
 /// Runs one `import-session` command.
 pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
     match command {
-        ImportSession::Create { body, wait } => create(ctx, body.into_body(), wait).await,
+        ImportSession::Create {
+            body,
+            wait,
+            is_async,
+        } => create(ctx, body.into_body(), wait, is_async).await,
         ImportSession::List(args) => list(ctx, args).await,
         ImportSession::Get { id } => {
             if ctx.dry_run::<()>(
@@ -70,7 +74,7 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
                 .import_session_modify(&id, &body, &params)
                 .await?
                 .into_body();
-            finish_action(ctx, &client, &id, "modify", job, None).await
+            finish_action(ctx, &client, &id, "modify", job, false, false, &[]).await
         }
         ImportSession::Delete { id } => {
             if ctx.dry_run::<()>(
@@ -88,24 +92,29 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
                 .import_session_delete(&id, &params)
                 .await?
                 .into_body();
-            finish_action(ctx, &client, &id, "delete", job, None).await
+            finish_action(ctx, &client, &id, "delete", job, false, false, &[]).await
         }
         ImportSession::Cutover(a) => action(ctx, a, "cutover", &[State::ImportCompleted]).await,
         ImportSession::Cancel { action: a, body } => {
             let body = body.into_body();
-            let path = format!("/import_session/{}/cancel", a.id);
+            let path = action_path(&a, "cancel");
             if ctx.dry_run(Service::PowerStore, "POST", &path, Some(&body))? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
             let id = resolve(&client, &a.id).await?;
-            let params = operations::ImportSessionCancelParams::default();
+            let params = operations::ImportSessionCancelParams {
+                is_async: a.is_async.then_some(true),
+            };
             let job = client
                 .import_session_cancel(&id, &body, &params)
                 .await?
                 .into_body();
-            let targets = a.wait.then_some(&[State::Cancelled][..]);
-            finish_action(ctx, &client, &id, "cancel", job, targets).await
+            let targets = [State::Cancelled];
+            finish_action(
+                ctx, &client, &id, "cancel", job, a.wait, a.is_async, &targets,
+            )
+            .await
         }
         ImportSession::Pause(a) => action(ctx, a, "pause", &[State::Paused]).await,
         ImportSession::Resume(a) => {
@@ -155,13 +164,41 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
     }
 }
 
-async fn create(ctx: &Context, body: ImportSessionCreate, wait: bool) -> Result<(), Failure> {
+async fn create(
+    ctx: &Context,
+    body: ImportSessionCreate,
+    wait: bool,
+    is_async: bool,
+) -> Result<(), Failure> {
     body.validate()?;
-    if ctx.dry_run(Service::PowerStore, "POST", "/import_session", Some(&body))? {
+    let path = if is_async {
+        "/import_session?is_async=true"
+    } else {
+        "/import_session"
+    };
+    if ctx.dry_run(Service::PowerStore, "POST", path, Some(&body))? {
         return Ok(());
     }
     let client = ctx.powerstore()?;
-    let id = create_one(ctx, &client, &body).await?;
+    if is_async && !wait {
+        let params = operations::ImportSessionCreateParams {
+            is_async: Some(true),
+        };
+        return match client
+            .import_session_create(&body, &params)
+            .await?
+            .into_body()
+        {
+            ImportSessionCreateResponse::Accepted(job) => {
+                ctx.printer.one(&serde_json::json!({ "job_id": job.id }))
+            }
+            // An array that ignores is_async answers 201 with the session.
+            ImportSessionCreateResponse::Created(created) => {
+                ctx.printer.one(&serde_json::json!({ "id": created.id }))
+            }
+        };
+    }
+    let id = create_one(ctx, &client, &body, is_async).await?;
     if wait {
         let session = wait_session(ctx, &client, &id, SETTLED).await?;
         return ctx.printer.one(&session);
@@ -174,8 +211,11 @@ async fn create_one(
     ctx: &Context,
     client: &Client,
     body: &ImportSessionCreate,
+    is_async: bool,
 ) -> Result<String, Failure> {
-    let params = operations::ImportSessionCreateParams::default();
+    let params = operations::ImportSessionCreateParams {
+        is_async: is_async.then_some(true),
+    };
     match client
         .import_session_create(body, &params)
         .await?
@@ -277,17 +317,18 @@ async fn action(
     action: &'static str,
     targets: &[State],
 ) -> Result<(), Failure> {
-    let path = format!("/import_session/{}/{action}", args.id);
+    let path = action_path(&args, action);
     let body = (action == "enable_destination_volume").then(|| serde_json::json!({}));
     if ctx.dry_run(Service::PowerStore, "POST", &path, body.as_ref())? {
         return Ok(());
     }
     let client = ctx.powerstore()?;
     let id = resolve(&client, &args.id).await?;
+    let is_async = args.is_async.then_some(true);
     macro_rules! call {
         ($method:ident, $params:ident) => {
             client
-                .$method(&id, &operations::$params::default())
+                .$method(&id, &operations::$params { is_async })
                 .await?
                 .into_body()
         };
@@ -302,37 +343,58 @@ async fn action(
             .import_session_enable_destination_volume(
                 &id,
                 &serde_json::json!({}),
-                &operations::ImportSessionEnableDestinationVolumeParams::default(),
+                &operations::ImportSessionEnableDestinationVolumeParams { is_async },
             )
             .await?
             .into_body(),
     };
-    finish_action(ctx, &client, &id, action, job, args.wait.then_some(targets)).await
+    finish_action(
+        ctx,
+        &client,
+        &id,
+        action,
+        job,
+        args.wait,
+        args.is_async,
+        targets,
+    )
+    .await
 }
 
-/// After an action: waits for its job (202) and, with --wait, for the session's state.
+/// The path of an action, as --dry-run shows it.
+fn action_path(args: &ActionArgs, action: &str) -> String {
+    let query = if args.is_async { "?is_async=true" } else { "" };
+    format!("/import_session/{}/{action}{query}", args.id)
+}
+
+/// After an action: waits for its job (202) unless --async was given without --wait, and with
+/// --wait for the session to reach one of `targets`.
+#[allow(clippy::too_many_arguments)]
 async fn finish_action(
     ctx: &Context,
     client: &Client,
     id: &str,
     action: &str,
     job: Option<JobResponse>,
-    targets: Option<&[State]>,
+    wait: bool,
+    is_async: bool,
+    targets: &[State],
 ) -> Result<(), Failure> {
     let job_id = job.and_then(|j| j.id);
     if let Some(job_id) = &job_id {
-        wait_job(ctx, client, job_id).await?;
-    }
-    match targets {
-        Some(targets) => {
-            let session = wait_session(ctx, client, id, targets).await?;
-            ctx.printer.one(&session)
+        if wait || !is_async {
+            wait_job(ctx, client, job_id).await?;
         }
-        None => ctx.printer.one(&serde_json::json!({
+    }
+    if wait {
+        let session = wait_session(ctx, client, id, targets).await?;
+        ctx.printer.one(&session)
+    } else {
+        ctx.printer.one(&serde_json::json!({
             "id": id,
             "action": action,
             "job_id": job_id,
-        })),
+        }))
     }
 }
 
@@ -423,7 +485,7 @@ async fn apply_one(
             let state = existing.state.as_ref().map(|s| s.as_wire().to_string());
             return Ok::<_, Failure>((existing.id, "exists".to_string(), state));
         }
-        let id = create_one(ctx, client, &entry).await?;
+        let id = create_one(ctx, client, &entry, false).await?;
         if wait {
             let session = wait_session(ctx, client, &id, SETTLED).await?;
             let state = session.state.as_ref().map(|s| s.as_wire().to_string());
