@@ -10,8 +10,10 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod call;
 pub mod check;
 mod error;
+pub mod object;
 pub mod paging;
 mod redact;
 mod request;
@@ -24,6 +26,7 @@ mod validate;
 pub mod wait;
 
 pub use auth::Auth;
+pub use call::{call, Decode};
 pub use error::{BoxError, Error};
 pub use request::{encode_path, Multipart, Request};
 pub use response::{RawResponse, Response};

@@ -38,6 +38,9 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             transport: rt::Transport,
         }
 
+        // `rt::Error` carries the response body; boxing it would cost every
+        // caller an allocation for a lint about size.
+        #[allow(clippy::result_large_err)]
         impl Client {
             /// The path the API is served under; a transport's base URL is a
             /// host's URL followed by this path.
@@ -129,32 +132,31 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&op.docs);
     let signature = format!(" `{} {}`", op.method, op.path);
     let args = arguments(api, op);
+    let names = argument_names(op);
     let success = success_type(api, op);
     let error = type_tokens(api, &op.error, false);
     let build = build_request(api, op);
     let decode = decode(api, op);
-    let paged = op
+    let builder = format_ident!("{}_request", unraw(&op.name));
+    let stream = op
         .paging
         .as_ref()
-        .map(|paging| emit_stream(api, op, paging, &args, &build));
-    let send = if paged.is_some() {
-        let builder = format_ident!("{}_request", unraw(&op.name));
-        let names = argument_names(op);
-        quote! { let request = self.#builder(#(#names),*)?; }
-    } else {
-        quote! { #build }
-    };
+        .map(|paging| emit_stream(api, op, paging, &args));
     let doc_sep = op.docs.text.is_some().then(|| quote! { #[doc = ""] });
     quote! {
         #docs
         #doc_sep
         #[doc = #signature]
-        pub async fn #name(&self, #(#args),*) -> Result<rt::Response<#success>, rt::Error<#error>> {
-            #send
-            let response = self.transport.send(request).await?;
-            #decode
+        pub fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<rt::Response<#success>, rt::Error<#error>>> + '_ {
+            rt::call::<#success, #error>(&self.transport, Self::#builder(#(#names),*), |response| #decode)
         }
-        #paged
+
+        fn #builder(#(#args),*) -> Result<rt::Request, rt::Error<#error>> {
+            #build
+            Ok(request)
+        }
+
+        #stream
     }
 }
 
@@ -446,14 +448,8 @@ fn decoder(body: &ResponseBody) -> proc_macro2::Ident {
     }
 }
 
-/// A private request builder shared by the method and its `_stream` twin.
-fn emit_stream(
-    api: &Api,
-    op: &Operation,
-    paging: &Paging,
-    args: &[TokenStream],
-    build: &TokenStream,
-) -> TokenStream {
+/// The `_stream` twin of a paged operation: every item, page by page.
+fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream]) -> TokenStream {
     let Paging::ContentRange {
         max_page_size,
         default_order,
@@ -493,17 +489,12 @@ fn emit_stream(
         unraw(&op.name)
     );
     quote! {
-        fn #builder(&self, #(#args),*) -> Result<rt::Request, rt::ValidationError> {
-            #build
-            Ok(request)
-        }
-
         #[doc = #doc]
         pub fn #stream(&self, #(#args),*) -> rt::BoxStream<'static, Result<#item, rt::Error<#error>>> {
             #adjust
-            match self.#builder(#(#names),*) {
+            match Self::#builder(#(#names),*) {
                 Ok(request) => rt::paging::content_range(self.transport.clone(), request, #page_size),
-                Err(e) => Box::pin(rt::futures::stream::once(std::future::ready(Err(rt::Error::Validation(e))))),
+                Err(e) => Box::pin(rt::futures::stream::once(std::future::ready(Err(e)))),
             }
         }
     }

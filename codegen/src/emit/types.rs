@@ -82,7 +82,6 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
         let t = type_tokens(api, t, true);
         quote! {
             /// Properties the spec does not name.
-            #[serde(flatten)]
             pub additional_properties: std::collections::BTreeMap<String, #t>,
         }
     });
@@ -113,15 +112,84 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
             }
         }
     });
+    let serde_impls = struct_serde(s, &name);
     quote! {
         #docs
-        #[derive(Debug, Clone, #default serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, #default)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #serde_impls
         #fields_const
         #validate
+    }
+}
+
+/// `Serialize` and `Deserialize`, one runtime call per field (see
+/// `migrate_runtime::object` for why not serde's derive).
+fn struct_serde(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
+    let skip_absent = |f: &Field| f.optional && !f.nullable;
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = lit(&f.wire_name);
+        if skip_absent(f) {
+            quote! { object.optional(#wire, &self.#field)?; }
+        } else {
+            quote! { object.required(#wire, &self.#field)?; }
+        }
+    });
+    let reads = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = lit(&f.wire_name);
+        if skip_absent(f) {
+            quote! { #field: object.optional(#wire)?, }
+        } else {
+            quote! { #field: object.required(#wire)?, }
+        }
+    });
+    let (write_rest, read_rest) = match s.additional {
+        Some(_) => (
+            Some(quote! { object.rest(&self.additional_properties)?; }),
+            Some(quote! { additional_properties: object.rest()?, }),
+        ),
+        None => (None, None),
+    };
+    let empty = s.fields.is_empty() && s.additional.is_none();
+    let writer = if empty {
+        quote! { let object }
+    } else {
+        quote! { let mut object }
+    };
+    let reader = if s.fields.is_empty() {
+        // Nothing to take out: the object is only checked to be an object.
+        quote! { let _object }
+    } else {
+        quote! { let mut object }
+    };
+    let reader = if s.fields.is_empty() && s.additional.is_some() {
+        quote! { let object }
+    } else {
+        reader
+    };
+    quote! {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                #writer = rt::object::Writer::new(serializer)?;
+                #(#writes)*
+                #write_rest
+                object.end()
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #reader = rt::object::Reader::new(deserializer)?;
+                Ok(Self {
+                    #(#reads)*
+                    #read_rest
+                })
+            }
+        }
     }
 }
 
@@ -135,16 +203,8 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
     if f.optional {
         ty = quote! { Option<#ty> };
     }
-    let rename = (super::super::normalize::unraw(&f.name) != f.wire_name).then(|| {
-        let wire = lit(&f.wire_name);
-        quote! { #[serde(rename = #wire)] }
-    });
-    let skip = (f.optional && !f.nullable)
-        .then(|| quote! { #[serde(default, skip_serializing_if = "Option::is_none")] });
     quote! {
         #docs
-        #rename
-        #skip
         pub #name: #ty,
     }
 }
