@@ -19,32 +19,76 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root.join("../shared/specs/powerstore-4.0.0.0.swagger.json"));
     let Ok(text) = std::fs::read_to_string(&spec_path) else {
-        eprintln!("the vendor spec {} is not readable; set POWERSTORE_SPEC", spec_path.display());
+        eprintln!(
+            "the vendor spec {} is not readable; set POWERSTORE_SPEC",
+            spec_path.display()
+        );
         std::process::exit(1);
     };
-    let overlay = std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).expect("overlay");
+    let overlay =
+        std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).expect("overlay");
     let generated = generate(
         &Source::new("powerstore-4.0.0.0.swagger.json", text),
         &[Source::new("specs/powerstore.overlay.yaml", overlay)],
     )
     .expect("the vendor spec generates");
-    let runtime = RuntimeDependency { version: "0.1.0".into(), path: Some(root.join("runtime").display().to_string()) };
+    let runtime = RuntimeDependency {
+        version: "0.1.0".into(),
+        path: Some(root.join("runtime").display().to_string()),
+    };
     let work = std::env::temp_dir().join(format!("migrate-compile-bench-{}", std::process::id()));
 
-    let empty = Generated { code: String::new(), warnings: Vec::new(), operation_count: 0, type_count: 0, ..generated.clone() };
-    let baseline = clean_build(&work.join("baseline"), &[("baseline".into(), empty)], &runtime);
-    let full = clean_build(&work.join("vendor"), &[("vendor".into(), generated.clone())], &runtime);
+    let empty = Generated {
+        code: String::new(),
+        warnings: Vec::new(),
+        operation_count: 0,
+        type_count: 0,
+        ..generated.clone()
+    };
+    let baseline = clean_build(
+        &work.join("baseline"),
+        &[("baseline".into(), empty)],
+        &runtime,
+    );
+    let full = clean_build(
+        &work.join("vendor"),
+        &[("vendor".into(), generated.clone())],
+        &runtime,
+    );
     let _ = std::fs::remove_dir_all(&work);
 
-    println!("generated crate: {} lines, {} operations, {} types", generated.code.lines().count(), generated.operation_count, generated.type_count);
-    println!("baseline (same dependencies, no generated code): {:>6.1} s", baseline.as_secs_f64());
-    println!("generated crate, clean debug build:              {:>6.1} s", full.as_secs_f64());
-    println!("ratio: {:.2} × baseline; the generated code itself adds {:.1} s", full.as_secs_f64() / baseline.as_secs_f64(), (full - baseline.min(full)).as_secs_f64());
+    println!(
+        "generated crate: {} lines, {} operations, {} types",
+        generated.code.lines().count(),
+        generated.operation_count,
+        generated.type_count
+    );
+    println!(
+        "baseline (same dependencies, no generated code): {:>6.1} s",
+        baseline.as_secs_f64()
+    );
+    println!(
+        "generated crate, clean debug build:              {:>6.1} s",
+        full.as_secs_f64()
+    );
+    println!(
+        "ratio: {:.2} × baseline; the generated code itself adds {:.1} s",
+        full.as_secs_f64() / baseline.as_secs_f64(),
+        (full - baseline.min(full)).as_secs_f64()
+    );
 }
 
 /// Writes the crate and builds it from scratch in its own target directory.
-fn clean_build(dir: &Path, modules: &[(String, Generated)], runtime: &RuntimeDependency) -> Duration {
-    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("bench").to_string();
+fn clean_build(
+    dir: &Path,
+    modules: &[(String, Generated)],
+    runtime: &RuntimeDependency,
+) -> Duration {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("bench")
+        .to_string();
     for (relative, contents) in crate_files(&format!("bench-{name}"), modules, runtime) {
         let path = dir.join(relative);
         std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
