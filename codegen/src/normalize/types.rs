@@ -444,29 +444,11 @@ impl<'a> TypeBuilder<'a> {
         pointer: &str,
     ) -> Result<TypeRef, Error> {
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => match &s.format {
-                VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
-                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
-                _ => TypeRef::String,
-            },
-            SchemaKind::Type(Type::Integer(i)) => match &i.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
-                VariantOrUnknownOrEmpty::Unknown(f) if matches!(f.as_str(), "int16" | "int8") => {
-                    TypeRef::I32
-                }
-                _ => TypeRef::I64,
-            },
+            SchemaKind::Type(Type::String(s)) => string_type(&s.format),
+            SchemaKind::Type(Type::Integer(i)) => integer_type(&i.format),
             SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Bool,
-            SchemaKind::Type(Type::Array(a)) => match &a.items {
-                Some(items) => TypeRef::List(Box::new(self.type_of(
-                    items,
-                    &format!("{hint}Item"),
-                    &format!("{pointer}/items"),
-                )?)),
-                None => TypeRef::List(Box::new(TypeRef::Any)),
-            },
+            SchemaKind::Type(Type::Array(a)) => self.list_of(a.items.as_ref(), hint, pointer)?,
             SchemaKind::Type(Type::Object(o)) => match &o.additional_properties {
                 Some(AdditionalProperties::Schema(s)) => TypeRef::Map(Box::new(self.type_of(
                     s.as_ref(),
@@ -495,6 +477,22 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
+    /// An array of `items` (named `{hint}Item`), or of any JSON value where `items` is absent.
+    fn list_of(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<TypeRef, Error> {
+        let item = match items {
+            Some(items) => {
+                self.type_of(items, &format!("{hint}Item"), &format!("{pointer}/items"))?
+            }
+            None => TypeRef::Any,
+        };
+        Ok(TypeRef::List(Box::new(item)))
+    }
+
     /// Schemas that mix keywords of several types, or have none.
     fn any_schema(
         &mut self,
@@ -504,26 +502,11 @@ impl<'a> TypeBuilder<'a> {
     ) -> Result<TypeRef, Error> {
         Ok(match a.typ.as_deref() {
             None => TypeRef::Any,
-            Some("string") => match a.format.as_deref() {
-                Some("date-time") => TypeRef::DateTime,
-                Some("password") => TypeRef::Secret,
-                Some("binary") => TypeRef::Bytes,
-                _ => TypeRef::String,
-            },
-            Some("integer") => match a.format.as_deref() {
-                Some("int32" | "int16" | "int8") => TypeRef::I32,
-                _ => TypeRef::I64,
-            },
+            Some("string") => string_type(&a.format.clone().into()),
+            Some("integer") => integer_type(&a.format.clone().into()),
             Some("number") => TypeRef::F64,
             Some("boolean") => TypeRef::Bool,
-            Some("array") => match &a.items {
-                Some(items) => TypeRef::List(Box::new(self.type_of(
-                    items,
-                    &format!("{hint}Item"),
-                    &format!("{pointer}/items"),
-                )?)),
-                None => TypeRef::List(Box::new(TypeRef::Any)),
-            },
+            Some("array") => self.list_of(a.items.as_ref(), hint, pointer)?,
             Some("object") => TypeRef::Any,
             Some(other) => {
                 self.warn(
@@ -928,6 +911,28 @@ fn has_default(types: &[TypeDef], ty: &TypeRef) -> bool {
         },
         TypeRef::Secret => false,
         _ => true,
+    }
+}
+
+/// The type of a `string` with this `format`.
+fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Password) => TypeRef::Secret,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
+        _ => TypeRef::String,
+    }
+}
+
+/// The type of an `integer` with this `format`: `int32` and the narrower `int16` and `int8`
+/// (not OpenAPI formats, but seen in specs) fit in an `i32`.
+fn integer_type(format: &VariantOrUnknownOrEmpty<IntegerFormat>) -> TypeRef {
+    match format {
+        VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
+        VariantOrUnknownOrEmpty::Unknown(f) if matches!(f.as_str(), "int16" | "int8") => {
+            TypeRef::I32
+        }
+        _ => TypeRef::I64,
     }
 }
 
