@@ -20,7 +20,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::auth::{self, CookieCheck, PsSession};
@@ -198,6 +198,25 @@ fn json_body(body: &Bytes) -> Result<Value, PsError> {
 
 fn accepted(job_id: String) -> Response {
     (StatusCode::ACCEPTED, Json(json!({"id": job_id}))).into_response()
+}
+
+/// Queues `effect` on import session `id` for the caller; answers 202 with the job id.
+fn enqueue_on_session(
+    store: &mut PsStore,
+    id: &str,
+    effect: JobEffect,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Response, PsError> {
+    let name = store.session(id)?.name.clone();
+    let job = store.enqueue(
+        effect,
+        Some(id.to_owned()),
+        &name,
+        &caller.session.user,
+        now,
+    );
+    Ok(accepted(job))
 }
 
 fn no_content() -> Response {
@@ -431,13 +450,7 @@ async fn modify_session(
                 session_id: id.clone(),
                 at,
             };
-            return Ok(accepted(store.enqueue(
-                effect,
-                Some(id.clone()),
-                &name,
-                &caller.session.user,
-                now,
-            )));
+            return enqueue_on_session(&mut store, &id, effect, &caller, now);
         }
         store.reschedule(&id, at, now)?;
         Ok(no_content())
@@ -455,17 +468,10 @@ async fn delete_session(
     flatten((|| -> Result<Response, PsError> {
         store.check_delete(&id)?;
         if is_async(&query_pairs(&raw)) {
-            let name = store.session(&id)?.name.clone();
             let effect = JobEffect::Delete {
                 session_id: id.clone(),
             };
-            return Ok(accepted(store.enqueue(
-                effect,
-                Some(id.clone()),
-                &name,
-                &caller.session.user,
-                now,
-            )));
+            return enqueue_on_session(&mut store, &id, effect, &caller, now);
         }
         store.delete(&id)?;
         Ok(no_content())
@@ -503,18 +509,11 @@ async fn session_action(
         })?;
         store.check_action(&id, action)?;
         if is_async(&query_pairs(&raw)) {
-            let name = store.session(&id)?.name.clone();
             let effect = JobEffect::Act {
                 session_id: id.clone(),
                 action,
             };
-            return Ok(accepted(store.enqueue(
-                effect,
-                Some(id.clone()),
-                &name,
-                &caller.session.user,
-                now,
-            )));
+            return enqueue_on_session(&mut store, &id, effect, &caller, now);
         }
         store.act(&id, action, now)?;
         Ok(no_content())
