@@ -224,6 +224,22 @@ pub struct ListArgs {
     pub all: bool,
 }
 
+impl ListArgs {
+    /// The `select` query parameter: the --select fields comma-separated, if any.
+    pub fn select_param(&self) -> Option<String> {
+        (!self.select.is_empty()).then(|| self.select.join(","))
+    }
+
+    /// The table columns: the --select fields, else `default`.
+    pub fn columns<'a>(&'a self, default: &[&'a str]) -> Vec<&'a str> {
+        if self.select.is_empty() {
+            default.to_vec()
+        } else {
+            self.select.iter().map(String::as_str).collect()
+        }
+    }
+}
+
 /// `migrate remote-system ...`
 #[derive(Debug, Subcommand)]
 pub enum RemoteSystem {

@@ -254,18 +254,13 @@ async fn list(ctx: &Context, args: ListArgs) -> Result<(), Failure> {
             .await?
             .into_body()
     };
-    let columns: Vec<&str> = if args.select.is_empty() {
-        COLUMNS.to_vec()
-    } else {
-        args.select.iter().map(String::as_str).collect()
-    };
-    ctx.printer.list(&sessions, &columns)
+    ctx.printer.list(&sessions, &args.columns(COLUMNS))
 }
 
 /// Query parameters from the list flags.
 pub fn query_params(args: &ListArgs) -> Result<ImportSessionCollectionQueryParams, Failure> {
     Ok(ImportSessionCollectionQueryParams {
-        select: (!args.select.is_empty()).then(|| args.select.join(",")),
+        select: args.select_param(),
         order: args.order.clone(),
         limit: args.limit,
         filter: filters(&args.filter)?,

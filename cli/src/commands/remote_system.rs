@@ -19,7 +19,7 @@ pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
     match command {
         RemoteSystem::List(args) => {
             let params = RemoteSystemCollectionQueryParams {
-                select: (!args.select.is_empty()).then(|| args.select.join(",")),
+                select: args.select_param(),
                 order: args.order.clone(),
                 limit: args.limit,
                 filter: filters(&args.filter)?,
@@ -40,12 +40,7 @@ pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
                     .await?
                     .into_body()
             };
-            let columns: Vec<&str> = if args.select.is_empty() {
-                COLUMNS.to_vec()
-            } else {
-                args.select.iter().map(String::as_str).collect()
-            };
-            ctx.printer.list(&systems, &columns)
+            ctx.printer.list(&systems, &args.columns(COLUMNS))
         }
         RemoteSystem::Get { id } => {
             if ctx.dry_run::<()>(
