@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{client, eventually, sim, PASSWORD, USER};
+use common::{client, eventually, id_of, sim, PASSWORD, USER};
 use migrate_sim::Fault;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -181,21 +181,8 @@ async fn fail_next_job_fails_exactly_one_job() {
         admin_post(&base, "/faults", json!({"kind": "fail_next_job"})).await,
         StatusCode::CREATED
     );
-    let job_of = |r: Value| r["id"].as_str().unwrap().to_string();
-    let failing = job_of(
-        ps_create(&base, &cookie, &token, "job-a", "?is_async=true")
-            .await
-            .json()
-            .await
-            .unwrap(),
-    );
-    let passing = job_of(
-        ps_create(&base, &cookie, &token, "job-b", "?is_async=true")
-            .await
-            .json()
-            .await
-            .unwrap(),
-    );
+    let failing = id_of(ps_create(&base, &cookie, &token, "job-a", "?is_async=true").await).await;
+    let passing = id_of(ps_create(&base, &cookie, &token, "job-b", "?is_async=true").await).await;
     let finished = |id: String| {
         let cookie = cookie.clone();
         let base = base.clone();
@@ -247,14 +234,7 @@ async fn request_log_and_forced_states() {
     let sim = sim().await;
     let base = sim.base_url();
     let (cookie, token) = ps_login(&base).await;
-    let id = ps_create(&base, &cookie, &token, "forced", "")
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = id_of(ps_create(&base, &cookie, &token, "forced", "").await).await;
 
     let log: Value = client()
         .get(format!("{base}/_sim/requests"))

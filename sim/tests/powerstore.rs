@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, eventually, sim, PASSWORD, USER};
+use common::{client, eventually, id_of, sim, PASSWORD, USER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -284,10 +284,7 @@ async fn agentless_import_with_async_actions_and_jobs() {
     // Async create answers 202 with a job whose response_body names the new session.
     let r = ps.post("/import_session?is_async=true", body).await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let job_id = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let job_id = id_of(r).await;
     let job = eventually("create job", || async {
         let j = ps
             .get_json(&format!("/job/{job_id}?select=state,phase,response_status,response_body,resource_action,resource_type"))
@@ -350,10 +347,7 @@ async fn agentless_import_with_async_actions_and_jobs() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let cancel_job = r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let cancel_job = id_of(r).await;
     ps.wait_state(&id, "Cancelled").await;
     let j = ps
         .get_json(&format!(
@@ -384,15 +378,7 @@ async fn scheduled_sessions_wait_and_can_be_rescheduled() {
     let ps = Ps::login(&sim.powerstore_url()).await;
     let mut body = create_body("later");
     body["scheduled_timestamp"] = json!("2099-01-01T00:00:00.000+00:00");
-    let id = ps
-        .post("/import_session", body)
-        .await
-        .json::<Value>()
-        .await
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = id_of(ps.post("/import_session", body).await).await;
     tokio::time::sleep(common::STEP * 3).await;
     assert_eq!(ps.state(&id).await["state"], "Scheduled");
     let soon = (chrono::Utc::now() + chrono::Duration::milliseconds(50)).to_rfc3339();

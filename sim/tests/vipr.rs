@@ -23,6 +23,17 @@ async fn login(base: &str) -> String {
     token
 }
 
+/// GETs `url` as JSON with a token from [`login`].
+async fn get_json(url: &str, token: &str) -> reqwest::Response {
+    client()
+        .get(url)
+        .header("X-SDS-AUTH-TOKEN", token)
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap()
+}
+
 fn group(sim: &migrate_sim::SimHandle, name: &str) -> Value {
     sim.seed()["vipr"]["volume_groups"]
         .as_array()
@@ -100,13 +111,7 @@ async fn login_logout_and_the_auth_filter() {
 
     // Expired tokens behave like missing ones.
     let token = login(&base).await;
-    let r = http
-        .get(&task_url)
-        .header("X-SDS-AUTH-TOKEN", &token)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let r = get_json(&task_url, &token).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let err: Value = r.json().await.unwrap();
     assert_eq!(err["code"], 2000);
@@ -121,13 +126,7 @@ async fn login_logout_and_the_auth_filter() {
 
     // Logout ends the token.
     let token = login(&base).await;
-    let r = http
-        .get(format!("{base}/logout"))
-        .header("X-SDS-AUTH-TOKEN", &token)
-        .header("accept", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let r = get_json(&format!("{base}/logout"), &token).await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<Value>().await.unwrap(), json!({"user": USER}));
     let r = http
@@ -181,13 +180,7 @@ async fn partial_full_copy_gives_one_task_per_replication_group() {
     for t in tasks {
         let url = format!("{base}{}", t["link"]["href"].as_str().unwrap());
         let done = eventually("task end", || async {
-            let r = client()
-                .get(&url)
-                .header("X-SDS-AUTH-TOKEN", &token)
-                .header("accept", "application/json")
-                .send()
-                .await
-                .unwrap();
+            let r = get_json(&url, &token).await;
             assert_eq!(r.status(), StatusCode::OK);
             let t: Value = r.json().await.unwrap();
             ["ready", "error"]

@@ -22,6 +22,12 @@ pub async fn sim_with(config: SimConfig) -> SimHandle {
         .expect("simulator starts")
 }
 
+/// The `id` of a JSON answer: the resource a create made, or the job an async request queued.
+pub async fn id_of(r: reqwest::Response) -> String {
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["id"].as_str().unwrap().to_string()
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
