@@ -117,6 +117,15 @@ impl LcmStore {
         id
     }
 
+    /// The job `job_id` (as written in the URL) if it imports `snapshot`, with its number.
+    fn job_of(&self, snapshot: &str, job_id: &str) -> Option<(u64, &Job)> {
+        job_id
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| self.jobs.get(&id).map(|j| (id, j)))
+            .filter(|(_, j)| j.snapshot == snapshot)
+    }
+
     /// -1 while running, then 0 or 1.
     fn status(job: &Job) -> i32 {
         match (job.steps_left, job.fails) {
@@ -541,12 +550,7 @@ async fn job_status(
         return wrong_version(&headers, &uri, &version);
     }
     let store = lock(&shared.lcm);
-    let Some((id, job)) = job_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| store.jobs.get(&id).map(|j| (id, j)))
-        .filter(|(_, j)| j.snapshot == name)
-    else {
+    let Some((id, job)) = store.job_of(&name, &job_id) else {
         return unknown_job(
             &headers,
             &uri,
@@ -590,11 +594,7 @@ async fn task_details(
         return wrong_version(&headers, &uri, &version);
     }
     let store = lock(&shared.lcm);
-    let found = job_id
-        .parse::<u64>()
-        .ok()
-        .and_then(|id| store.jobs.get(&id).map(|j| (id, j)))
-        .filter(|(_, j)| j.snapshot == name);
+    let found = store.job_of(&name, &job_id);
     let task_index = task.parse::<usize>().ok().filter(|t| *t < 2);
     let (Some((id, job)), Some(task_index)) = (found, task_index) else {
         return unknown_job(
