@@ -200,14 +200,20 @@ fn accepted(job_id: String) -> Response {
     (StatusCode::ACCEPTED, Json(json!({"id": job_id}))).into_response()
 }
 
-/// Queues `effect` on import session `id` for the caller; answers 202 with the job id.
-fn enqueue_on_session(
+/// Applies a validated `effect` to import session `id`: with `is_async=true` in `raw` it is
+/// queued as a job of the caller (202 with the job id), else it is applied now (204).
+fn change_session(
     store: &mut PsStore,
+    raw: &Option<String>,
     id: &str,
     effect: JobEffect,
     caller: &Caller,
     now: DateTime<Utc>,
 ) -> Result<Response, PsError> {
+    if !is_async(&query_pairs(raw)) {
+        store.run_effect(effect, now)?;
+        return Ok(no_content());
+    }
     let name = store.session(id)?.name.clone();
     let job = store.enqueue(
         effect,
@@ -439,21 +445,17 @@ async fn modify_session(
                 )
             })?;
         let at = store::parse_timestamp("scheduled_timestamp", text)?;
-        if is_async(&query_pairs(&raw)) {
-            if session.state != state::SessionState::Scheduled {
-                return Err(PsError::invalid_state(format!(
-                    "Only a Scheduled import session can be rescheduled; {name} is {}.",
-                    session.state.as_str()
-                )));
-            }
-            let effect = JobEffect::Reschedule {
-                session_id: id.clone(),
-                at,
-            };
-            return enqueue_on_session(&mut store, &id, effect, &caller, now);
+        if is_async(&query_pairs(&raw)) && session.state != state::SessionState::Scheduled {
+            return Err(PsError::invalid_state(format!(
+                "Only a Scheduled import session can be rescheduled; {name} is {}.",
+                session.state.as_str()
+            )));
         }
-        store.reschedule(&id, at, now)?;
-        Ok(no_content())
+        let effect = JobEffect::Reschedule {
+            session_id: id.clone(),
+            at,
+        };
+        change_session(&mut store, &raw, &id, effect, &caller, now)
     })())
 }
 
@@ -467,14 +469,10 @@ async fn delete_session(
     let mut store = lock(&shared.powerstore);
     flatten((|| -> Result<Response, PsError> {
         store.check_delete(&id)?;
-        if is_async(&query_pairs(&raw)) {
-            let effect = JobEffect::Delete {
-                session_id: id.clone(),
-            };
-            return enqueue_on_session(&mut store, &id, effect, &caller, now);
-        }
-        store.delete(&id)?;
-        Ok(no_content())
+        let effect = JobEffect::Delete {
+            session_id: id.clone(),
+        };
+        change_session(&mut store, &raw, &id, effect, &caller, now)
     })())
 }
 
@@ -508,15 +506,11 @@ async fn session_action(
             .with_argument(action_name.as_str())
         })?;
         store.check_action(&id, action)?;
-        if is_async(&query_pairs(&raw)) {
-            let effect = JobEffect::Act {
-                session_id: id.clone(),
-                action,
-            };
-            return enqueue_on_session(&mut store, &id, effect, &caller, now);
-        }
-        store.act(&id, action, now)?;
-        Ok(no_content())
+        let effect = JobEffect::Act {
+            session_id: id.clone(),
+            action,
+        };
+        change_session(&mut store, &raw, &id, effect, &caller, now)
     })())
 }
 

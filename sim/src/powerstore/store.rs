@@ -486,7 +486,12 @@ impl PsStore {
         id
     }
 
-    fn run_effect(&mut self, effect: JobEffect, now: DateTime<Utc>) -> Result<Outcome, PsError> {
+    /// Applies an already validated change now, as a request without `is_async` does.
+    pub(crate) fn run_effect(
+        &mut self,
+        effect: JobEffect,
+        now: DateTime<Utc>,
+    ) -> Result<Outcome, PsError> {
         Ok(match effect {
             JobEffect::Create(spec) => {
                 let id = self.create(*spec, now)?;
