@@ -7,31 +7,18 @@
 //! three minutes on two cores; needs the vendor spec in `../shared/specs/` or
 //! `$POWERSTORE_SPEC`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use migrate_codegen::{crate_files, generate, Generated, RuntimeDependency, Source};
+use migrate_codegen::{crate_files, generate, Generated, RuntimeDependency};
+
+mod common;
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let spec_path = std::env::var_os("POWERSTORE_SPEC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/specs/powerstore-4.0.0.0.swagger.json"));
-    let Ok(text) = std::fs::read_to_string(&spec_path) else {
-        eprintln!(
-            "the vendor spec {} is not readable; set POWERSTORE_SPEC",
-            spec_path.display()
-        );
-        std::process::exit(1);
-    };
-    let overlay =
-        std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).expect("overlay");
-    let generated = generate(
-        &Source::new("powerstore-4.0.0.0.swagger.json", text),
-        &[Source::new("specs/powerstore.overlay.yaml", overlay)],
-    )
-    .expect("the vendor spec generates");
+    let root = common::root();
+    let (spec, overlay) = common::vendor_sources();
+    let generated = generate(&spec, &[overlay]).expect("the vendor spec generates");
     let runtime = RuntimeDependency {
         version: "0.1.0".into(),
         path: Some(root.join("runtime").display().to_string()),

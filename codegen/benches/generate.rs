@@ -5,29 +5,16 @@
 //! Run with `cargo bench -p migrate-codegen --bench generate` (needs the
 //! vendor spec in `../shared/specs/` or `$POWERSTORE_SPEC`).
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use migrate_codegen::{emit, format, load, normalize, overlay, upgrade, Source};
+use migrate_codegen::{emit, format, load, normalize, overlay, upgrade};
+
+mod common;
 
 const ROUNDS: u32 = 5;
 
 fn main() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let spec_path = std::env::var_os("POWERSTORE_SPEC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared/specs/powerstore-4.0.0.0.swagger.json"));
-    let Ok(text) = std::fs::read_to_string(&spec_path) else {
-        eprintln!(
-            "the vendor spec {} is not readable; set POWERSTORE_SPEC",
-            spec_path.display()
-        );
-        std::process::exit(1);
-    };
-    let overlay_text =
-        std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).expect("overlay");
-    let spec = Source::new("powerstore-4.0.0.0.swagger.json", text);
-    let overlay_source = Source::new("specs/powerstore.overlay.yaml", overlay_text);
+    let (spec, overlay_source) = common::vendor_sources();
 
     let baseline = best_of(|| {
         let _: serde_json::Value = serde_json::from_str(&spec.text).expect("JSON");
