@@ -89,26 +89,24 @@ fn transliterate(c: char) -> String {
 
 /// A snake_case identifier for a field, parameter or method.
 pub fn snake(name: &str) -> String {
-    let mut out = ascii_words(name).to_snake_case();
-    if out.is_empty() {
-        out.push_str("field");
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, '_');
-    }
-    escape_keyword(out)
+    identifier(ascii_words(name).to_snake_case(), "field", '_')
 }
 
 /// An UpperCamelCase identifier for a type or variant.
 pub fn camel(name: &str) -> String {
-    let mut out = ascii_words(name).to_upper_camel_case();
-    if out.is_empty() {
-        out.push_str("Type");
+    identifier(ascii_words(name).to_upper_camel_case(), "Type", 'V')
+}
+
+/// `cased` as an identifier: `empty` when nothing is left of it, `prefix` before a leading
+/// digit, keywords escaped.
+fn identifier(mut cased: String, empty: &str, prefix: char) -> String {
+    if cased.is_empty() {
+        cased.push_str(empty);
     }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'V');
+    if cased.starts_with(|c: char| c.is_ascii_digit()) {
+        cased.insert(0, prefix);
     }
-    escape_keyword(out)
+    escape_keyword(cased)
 }
 
 /// `type` becomes `r#type`; `self` (which cannot be raw) becomes `self_`.
