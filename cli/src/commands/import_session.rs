@@ -12,12 +12,13 @@ use migrate_clients::powerstore::types::{
     ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State, JobResponse,
 };
 use migrate_clients::powerstore::{operations, Client};
-use migrate_runtime::futures::{stream, StreamExt, TryStreamExt};
+use migrate_runtime::futures::{stream, StreamExt};
 use migrate_runtime::{StringEnum, Validate};
 use serde::Serialize;
 
 use crate::cli::{ActionArgs, ImportSession, ListArgs};
 use crate::commands::job::wait_job;
+use crate::commands::list_items;
 use crate::context::{Context, Service};
 use crate::exit::{Code, Failure};
 use crate::wait::{interruptible, Reporter};
@@ -243,17 +244,12 @@ async fn list(ctx: &Context, args: ListArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let client = ctx.powerstore()?;
-    let sessions: Vec<ImportSessionInstance> = if args.all {
-        client
-            .import_session_collection_query_stream(&params)
-            .try_collect()
-            .await?
-    } else {
-        client
-            .import_session_collection_query(&params)
-            .await?
-            .into_body()
-    };
+    let sessions: Vec<ImportSessionInstance> = list_items(
+        args.all,
+        || client.import_session_collection_query_stream(&params),
+        || client.import_session_collection_query(&params),
+    )
+    .await?;
     ctx.printer.list(&sessions, &args.columns(COLUMNS))
 }
 

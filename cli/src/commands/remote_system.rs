@@ -4,10 +4,10 @@ use migrate_clients::powerstore::operations::{
     RemoteSystemCollectionQueryParams, RemoteSystemInstanceQueryParams,
 };
 use migrate_clients::powerstore::types::RemoteSystemInstance;
-use migrate_runtime::futures::TryStreamExt;
 
 use crate::cli::RemoteSystem;
 use crate::commands::import_session::filters;
+use crate::commands::list_items;
 use crate::context::{Context, Service};
 use crate::exit::Failure;
 
@@ -29,17 +29,12 @@ pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
-            let systems: Vec<RemoteSystemInstance> = if args.all {
-                client
-                    .remote_system_collection_query_stream(&params)
-                    .try_collect()
-                    .await?
-            } else {
-                client
-                    .remote_system_collection_query(&params)
-                    .await?
-                    .into_body()
-            };
+            let systems: Vec<RemoteSystemInstance> = list_items(
+                args.all,
+                || client.remote_system_collection_query_stream(&params),
+                || client.remote_system_collection_query(&params),
+            )
+            .await?;
             ctx.printer.list(&systems, &args.columns(COLUMNS))
         }
         RemoteSystem::Get { id } => {
