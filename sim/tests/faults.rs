@@ -4,7 +4,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{client, eventually, id_of, sim, PASSWORD, USER};
+use common::{client, eventually, id_of, ps_login, sim, PASSWORD, USER};
 use migrate_sim::Fault;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -17,25 +17,6 @@ async fn admin_post(base: &str, path: &str, body: Value) -> StatusCode {
         .await
         .unwrap()
         .status()
-}
-
-/// Logs in to PowerStore and returns (cookie, token).
-async fn ps_login(base: &str) -> (String, String) {
-    let r = client()
-        .get(format!("{base}/api/rest/login_session"))
-        .basic_auth(USER, Some(PASSWORD))
-        .send()
-        .await
-        .unwrap();
-    let token = r.headers()["DELL-EMC-TOKEN"].to_str().unwrap().to_string();
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    (cookie, token)
 }
 
 async fn ps_create(
@@ -139,7 +120,7 @@ async fn delay_fault_holds_the_request() {
 async fn expire_sessions_makes_cookies_and_tokens_stale() {
     let sim = sim().await;
     let base = sim.base_url();
-    let (cookie, token) = ps_login(&base).await;
+    let (cookie, token, _) = ps_login(&sim.powerstore_url()).await;
     let get = || {
         client()
             .get(format!("{base}/api/rest/volume"))
@@ -163,7 +144,7 @@ async fn expire_sessions_makes_cookies_and_tokens_stale() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // A fresh login works again.
-    let (cookie, token) = ps_login(&base).await;
+    let (cookie, token, _) = ps_login(&sim.powerstore_url()).await;
     assert_eq!(
         ps_create(&base, &cookie, &token, "after-expiry", "")
             .await
@@ -176,7 +157,7 @@ async fn expire_sessions_makes_cookies_and_tokens_stale() {
 async fn fail_next_job_fails_exactly_one_job() {
     let sim = sim().await;
     let base = sim.base_url();
-    let (cookie, token) = ps_login(&base).await;
+    let (cookie, token, _) = ps_login(&sim.powerstore_url()).await;
     assert_eq!(
         admin_post(&base, "/faults", json!({"kind": "fail_next_job"})).await,
         StatusCode::CREATED
@@ -233,7 +214,7 @@ async fn fail_next_job_fails_exactly_one_job() {
 async fn request_log_and_forced_states() {
     let sim = sim().await;
     let base = sim.base_url();
-    let (cookie, token) = ps_login(&base).await;
+    let (cookie, token, _) = ps_login(&sim.powerstore_url()).await;
     let id = id_of(ps_create(&base, &cookie, &token, "forced", "").await).await;
 
     let log: Value = client()

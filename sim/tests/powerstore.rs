@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{client, eventually, id_of, sim, PASSWORD, USER};
+use common::{client, eventually, id_of, ps_login, sim, PASSWORD, USER};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
 
@@ -16,25 +16,13 @@ struct Ps {
 
 impl Ps {
     async fn login(base: &str) -> Ps {
-        let http = client();
-        let r = http
-            .get(format!("{base}/login_session"))
-            .basic_auth(USER, Some(PASSWORD))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        let token = r.headers()["DELL-EMC-TOKEN"].to_str().unwrap().to_string();
-        let set_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
-        assert!(set_cookie.ends_with("; Path=/"), "{set_cookie}");
-        let cookie = set_cookie.split(';').next().unwrap().to_string();
-        assert!(cookie.starts_with("auth_cookie="));
+        let (cookie, token, r) = ps_login(base).await;
         let body: Value = r.json().await.unwrap();
         assert_eq!(body.as_array().unwrap().len(), 1);
         assert_eq!(body[0]["user"], USER);
         assert!(body[0]["idle_timeout"].is_u64(), "{body}");
         Ps {
-            http,
+            http: client(),
             base: base.to_string(),
             cookie,
             token,

@@ -28,6 +28,24 @@ pub async fn id_of(r: reqwest::Response) -> String {
     body["id"].as_str().unwrap().to_string()
 }
 
+/// Logs in to PowerStore at `api` (`…/api/rest`) with Basic auth: the session cookie
+/// (`auth_cookie=…`), the CSRF token, and the answer with its body unread.
+pub async fn ps_login(api: &str) -> (String, String, reqwest::Response) {
+    let r = client()
+        .get(format!("{api}/login_session"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let token = r.headers()["DELL-EMC-TOKEN"].to_str().unwrap().to_string();
+    let set_cookie = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(set_cookie.ends_with("; Path=/"), "{set_cookie}");
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    assert!(cookie.starts_with("auth_cookie="), "{cookie}");
+    (cookie, token, r)
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
