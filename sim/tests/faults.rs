@@ -9,6 +9,14 @@ use migrate_sim::Fault;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// Adds a fault through `POST /_sim/faults`, which must answer 201.
+async fn add_fault(base: &str, fault: Value) {
+    assert_eq!(
+        admin_post(base, "/faults", fault).await,
+        StatusCode::CREATED
+    );
+}
+
 async fn admin_post(base: &str, path: &str, body: Value) -> StatusCode {
     client()
         .post(format!("{base}/_sim{path}"))
@@ -41,10 +49,7 @@ async fn status_fault_with_retry_after_runs_out() {
     let sim = sim().await;
     let base = sim.base_url();
     let fault = json!({"path_prefix": "/api/rest/volume", "method": "GET", "kind": "status", "status": 503, "retry_after": 1, "times": 2});
-    assert_eq!(
-        admin_post(&base, "/faults", fault).await,
-        StatusCode::CREATED
-    );
+    add_fault(&base, fault).await;
     let get = || {
         client()
             .get(format!("{base}/api/rest/volume"))
@@ -98,10 +103,7 @@ async fn delay_fault_holds_the_request() {
     let sim = sim().await;
     let base = sim.base_url();
     let fault = json!({"path_prefix": "/interop/rest", "kind": "delay", "millis": 400, "times": 1});
-    assert_eq!(
-        admin_post(&base, "/faults", fault).await,
-        StatusCode::CREATED
-    );
+    add_fault(&base, fault).await;
     let get = || {
         client()
             .get(format!("{base}/interop/rest/"))
@@ -128,10 +130,7 @@ async fn expire_sessions_makes_cookies_and_tokens_stale() {
             .send()
     };
     assert_eq!(get().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(
-        admin_post(&base, "/faults", json!({"kind": "expire_sessions"})).await,
-        StatusCode::CREATED
-    );
+    add_fault(&base, json!({"kind": "expire_sessions"})).await;
     assert_eq!(get().await.unwrap().status(), StatusCode::FORBIDDEN);
     // The old CSRF token is useless even with Basic.
     let r = client()
@@ -158,10 +157,7 @@ async fn fail_next_job_fails_exactly_one_job() {
     let sim = sim().await;
     let base = sim.base_url();
     let (cookie, token, _) = ps_login(&sim.powerstore_url()).await;
-    assert_eq!(
-        admin_post(&base, "/faults", json!({"kind": "fail_next_job"})).await,
-        StatusCode::CREATED
-    );
+    add_fault(&base, json!({"kind": "fail_next_job"})).await;
     let failing = id_of(ps_create(&base, &cookie, &token, "job-a", "?is_async=true").await).await;
     let passing = id_of(ps_create(&base, &cookie, &token, "job-b", "?is_async=true").await).await;
     let finished = |id: String| {
