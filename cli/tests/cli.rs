@@ -504,8 +504,9 @@ fn json_output_snapshot() {
 
 /// A field added to the spec becomes a flag: the generator emits its clap attribute with help
 /// text and limits.
-#[test]
-fn a_new_spec_field_becomes_a_flag() {
+/// The shipped PowerStore spec with one more `import_session_create` field,
+/// generated with the project's overlay.
+fn spec_with_a_new_field() -> migrate_codegen::Generated {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let text = std::fs::read_to_string(root.join("specs/dellemc.swagger.json")).unwrap();
     let mut spec: Value = serde_json::from_str(&text).unwrap();
@@ -514,18 +515,23 @@ fn a_new_spec_field_becomes_a_flag() {
         "maxLength": 32,
         "description": "Maintenance window for the cutover. Used by schedulers."
     });
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("dellemc.swagger.json");
-    std::fs::write(&copy, serde_json::to_string(&spec).unwrap()).unwrap();
-    let overlay = root.join("specs/powerstore.overlay.yaml");
-    let source = |p: &std::path::Path| {
-        migrate_codegen::Source::new(
-            p.file_name().unwrap().to_string_lossy(),
-            std::fs::read_to_string(p).unwrap(),
-        )
-    };
-    let generated = migrate_codegen::generate(&source(&copy), &[source(&overlay)]).unwrap();
-    let code = generated.code;
+    let overlay = std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).unwrap();
+    migrate_codegen::generate(
+        &migrate_codegen::Source::new(
+            "dellemc.swagger.json",
+            serde_json::to_string(&spec).unwrap(),
+        ),
+        &[migrate_codegen::Source::new(
+            "powerstore.overlay.yaml",
+            overlay,
+        )],
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_new_spec_field_becomes_a_flag() {
+    let code = spec_with_a_new_field().code;
     let start = code
         .find("pub struct ImportSessionCreateArgs")
         .expect("args struct");
@@ -544,4 +550,56 @@ fn a_new_spec_field_becomes_a_flag() {
     );
     assert!(code.contains("migration_window: self.migration_window"));
     assert!(code.contains("#[cfg(feature = \"cli\")]"));
+}
+
+/// The same change, end to end: the regenerated crate, built with its `cli`
+/// feature into a tiny command, shows the new flag and its help in `--help`.
+/// It builds in the workspace's target directory so the dependencies are
+/// shared with the rest of the build.
+#[test]
+fn a_new_spec_field_shows_in_help_after_regeneration() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let runtime = migrate_codegen::RuntimeDependency {
+        version: "0.1.0".into(),
+        path: Some(root.join("runtime").display().to_string()),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let modules = [("powerstore".to_string(), spec_with_a_new_field())];
+    for (relative, contents) in migrate_codegen::crate_files("flag-check", &modules, &runtime) {
+        let path = dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("src/main.rs"),
+        "use clap::Parser;\n\
+         #[derive(Parser)]\n#[command(name = \"create\")]\n\
+         struct Create { #[command(flatten)] args: flag_check::cli::ImportSessionCreateArgs }\n\
+         fn main() { let _ = Create::parse().args.into_body(); }\n",
+    )
+    .unwrap();
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--features", "cli", "--", "--help"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", root.join("target/flag-check"))
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        help.contains("--migration-window <MIGRATION_WINDOW>"),
+        "{help}"
+    );
+    assert!(
+        help.contains("Maintenance window for the cutover. (at most 32 characters)"),
+        "{help}"
+    );
+    assert!(
+        help.contains("--remote-system-id <REMOTE_SYSTEM_ID>"),
+        "{help}"
+    );
 }
