@@ -327,15 +327,19 @@ fn text_of(ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// The value `value: &T` as a query or header value: anything `Display`
+/// goes as it is.
+fn display_of(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Secret | TypeRef::DateTime | TypeRef::List(_) => text_of(ty),
+        _ => quote! { value },
+    }
+}
+
 fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
     let wire = lit(&p.wire_name);
     let field = ident(&p.name);
     let operation = lit(unraw(&op.name));
-    let value_source = if p.required {
-        quote! { Some(#field) }
-    } else {
-        quote! { params.#field.as_ref() }
-    };
     let add = match (p.location, p.style) {
         (_, QueryStyle::Pairs) => {
             return quote! {
@@ -345,7 +349,7 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
             };
         }
         (ParamLocation::Header, _) => {
-            let text = text_of(&p.ty);
+            let text = display_of(&p.ty);
             quote! { request = request.header(#wire, #text); }
         }
         (_, QueryStyle::Json) => quote! {
@@ -356,7 +360,7 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
             request = request.query(#wire, text);
         },
         _ => {
-            let text = text_of(&p.ty);
+            let text = display_of(&p.ty);
             quote! { request = request.query(#wire, #text); }
         }
     };
@@ -367,19 +371,28 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
             request = request.query(#wire, params.#field.as_deref().unwrap_or(#model::FIELDS));
         };
     }
-    let by_value = p.required
-        && matches!(
+    if p.required {
+        // Positional: plain values are taken by value, the rest by reference.
+        let by_value = matches!(
             p.ty,
             TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
         );
-    let value_source = if by_value {
-        quote! { Some(&#field) }
+        let value = if by_value {
+            quote! { &#field }
+        } else {
+            quote! { #field }
+        };
+        quote! {
+            {
+                let value = #value;
+                #add
+            }
+        }
     } else {
-        value_source
-    };
-    quote! {
-        if let Some(value) = #value_source {
-            #add
+        quote! {
+            if let Some(value) = &params.#field {
+                #add
+            }
         }
     }
 }
