@@ -531,13 +531,53 @@ impl<'a> TypeBuilder<'a> {
 
     /// The struct behind a type, following aliases.
     pub(super) fn struct_id(&self, ty: &TypeRef) -> Option<TypeId> {
-        match ty {
-            TypeRef::Named(id) => match &self.types[id.0].kind {
-                TypeKind::Struct(_) => Some(*id),
-                TypeKind::Alias(inner) => self.struct_id(inner),
-                _ => None,
-            },
-            _ => None,
+        let mut ty = ty;
+        // Bounded: a chain of aliases longer than the arena is a cycle.
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Struct(_) => return Some(*id),
+                    TypeKind::Alias(inner) => ty = inner,
+                    _ => return None,
+                },
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// A type alias cannot refer to itself (`type A = Vec<A>`, or `A = B`
+    /// and `B = A`); such an alias becomes `serde_json::Value`, with a warning.
+    fn break_alias_cycles(&mut self) {
+        for start in 0..self.types.len() {
+            let TypeKind::Alias(target) = &self.types[start].kind else {
+                continue;
+            };
+            let mut stack = Vec::new();
+            named_in(target, &mut stack);
+            let mut seen = BTreeSet::new();
+            let mut cyclic = false;
+            while let Some(id) = stack.pop() {
+                if id.0 == start {
+                    cyclic = true;
+                    break;
+                }
+                if !seen.insert(id) {
+                    continue;
+                }
+                if let TypeKind::Alias(next) = &self.types[id.0].kind {
+                    named_in(next, &mut stack);
+                }
+            }
+            if cyclic {
+                let pointer = join_pointer("/components/schemas", &self.types[start].wire_name);
+                let message = format!(
+                    "{} refers to itself only through aliases; using serde_json::Value",
+                    self.types[start].wire_name
+                );
+                self.warn(&pointer, message);
+                self.types[start].kind = TypeKind::Alias(TypeRef::Any);
+            }
         }
     }
 
@@ -548,6 +588,7 @@ impl<'a> TypeBuilder<'a> {
 
     /// Finishes the arena: usage, boxing for cycles, and `Default`.
     pub(super) fn finish(mut self, operations: &[Operation]) -> (Vec<TypeDef>, Vec<Warning>) {
+        self.break_alias_cycles();
         let mut request_roots = Vec::new();
         let mut response_roots = Vec::new();
         for op in operations {

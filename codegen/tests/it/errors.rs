@@ -130,3 +130,29 @@ fn collect_pointers(value: &serde_json::Value, at: String, out: &mut Vec<String>
         _ => {}
     }
 }
+
+/// Aliases that only refer to themselves cannot be Rust type aliases; they
+/// fall back to JSON values with a warning, and nothing loops forever.
+#[test]
+fn self_referring_aliases_fall_back_with_a_warning() {
+    let spec = r##"{"swagger": "2.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/A"}}}}}},
+        "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"$ref": "#/definitions/A"},
+                        "L": {"type": "array", "items": {"$ref": "#/definitions/L"}},
+                        "S": {"type": "object", "properties": {"a": {"$ref": "#/definitions/A"}}}}}"##;
+    let generated = generate(&Source::new("s.json", spec), &[]).expect("usable");
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: s.json#/definitions/A: A refers to itself only through aliases; using serde_json::Value",
+            "warning: s.json#/definitions/L: L refers to itself only through aliases; using serde_json::Value",
+        ]
+    );
+    assert!(
+        generated.code.contains("pub type A = serde_json::Value;"),
+        "{}",
+        generated.code
+    );
+    assert!(generated.code.contains("pub type B = A;"));
+}
