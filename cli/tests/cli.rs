@@ -603,3 +603,56 @@ fn a_new_spec_field_shows_in_help_after_regeneration() {
         "{help}"
     );
 }
+
+/// Debug logs show every request and answer, with credentials, cookies,
+/// CSRF tokens and the LCM `q` (which carries the users' password) hidden.
+#[test]
+fn debug_logs_hide_every_secret() {
+    let sim = Sim::start();
+    let create = sim
+        .migrate()
+        .args([
+            "-vv",
+            "import-session",
+            "create",
+            "--name",
+            "vv1",
+            "--remote-system-id",
+            "name:unity-src-01",
+            "--source-resource-id",
+            "sv_103",
+        ])
+        .output()
+        .unwrap();
+    let lcm = sim
+        .migrate()
+        .env("USERS_PASSWORD", "Sup3rS3cret!")
+        .args([
+            "-vv",
+            "lcm",
+            "import",
+            "Snap1",
+            "--import-users",
+            "--user-password-env",
+            "USERS_PASSWORD",
+        ])
+        .output()
+        .unwrap();
+    for output in [&create, &lcm] {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("DEBUG") && stderr.contains("sending"),
+            "no debug log: {stderr}"
+        );
+        assert!(!stderr.contains('\u{1b}'), "colour codes in a captured log");
+        for secret in [PASSWORD, "Sup3rS3cret", "auth_cookie="] {
+            assert!(!stderr.contains(secret), "{secret} in the log: {stderr}");
+        }
+    }
+    let create_log = String::from_utf8_lossy(&create.stderr);
+    assert!(
+        create_log.contains("\"dell-emc-token\": \"***\""),
+        "{create_log}"
+    );
+}
