@@ -11,6 +11,26 @@
 //! `types` module with the spec's schemas and, where needed, an `operations`
 //! module with per-operation inputs and response enums.
 //!
+//! ```no_run
+//! use migrate_clients::powerstore::{operations::ImportSessionCreateResponse, types};
+//! use migrate_clients::ext::{self, ConnectOptions};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = ext::powerstore::connect("https://array.example", "admin", "secret", &ConnectOptions::default())?;
+//! let body = types::ImportSessionCreate {
+//!     name: "imp-db01".into(),
+//!     remote_system_id: "name:my_remote".into(),
+//!     source_resource_id: "vol-src-17".into(),
+//!     ..Default::default()
+//! };
+//! match client.import_session_create(&body, &Default::default()).await?.into_body() {
+//!     ImportSessionCreateResponse::Created(created) => println!("session {:?}", created.id),
+//!     ImportSessionCreateResponse::Accepted(job) => println!("job {:?}", job.id),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! [`ext`] is written by hand: `connect` helpers and the waits and error collection that
 //! span several calls (PowerStore jobs and import sessions, LCM imports with their paged
 //! error details, ViPR full-copy tasks).
