@@ -214,7 +214,7 @@ fn change_session(
         store.run_effect(effect, now)?;
         return Ok(no_content());
     }
-    let name = store.session(id)?.name.clone();
+    let name = store.session(id)?.spec.name.clone();
     let job = store.enqueue(
         effect,
         Some(id.to_owned()),
@@ -425,7 +425,7 @@ async fn modify_session(
     let mut store = lock(&shared.powerstore);
     flatten((|| -> Result<Response, PsError> {
         let session = store.session(&id)?;
-        let name = session.name.clone();
+        let name = session.spec.name.clone();
         let body = json_body(&body)?;
         let fields = body
             .as_object()

@@ -189,18 +189,9 @@ const TRANSFER_RATE: i64 = 150 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub(crate) struct ImportSession {
     pub(crate) id: String,
-    pub(crate) name: String,
-    pub(crate) import_type: ImportType,
-    pub(crate) description: Option<String>,
-    pub(crate) remote_system_id: String,
-    pub(crate) source_resource_id: String,
+    /// The fields it was created with (a PATCH may move `scheduled_timestamp`).
+    pub(crate) spec: NewSession,
     pub(crate) destination_resource_id: String,
-    pub(crate) destination_resource_type: &'static str,
-    pub(crate) global_storage_discovery_address: Option<String>,
-    pub(crate) protection_policy_id: Option<String>,
-    pub(crate) volume_group_id: Option<String>,
-    pub(crate) automatic_cutover: bool,
-    pub(crate) scheduled_timestamp: Option<DateTime<Utc>>,
     pub(crate) state: SessionState,
     progress: Option<i32>,
     estimated_completion: Option<DateTime<Utc>>,
@@ -211,7 +202,7 @@ pub(crate) struct ImportSession {
 }
 
 /// Fields needed to create a session; everything else starts from the lifecycle defaults.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct NewSession {
     pub(crate) name: String,
     pub(crate) import_type: ImportType,
@@ -239,18 +230,8 @@ impl ImportSession {
         ImportSession {
             id: uuid::Uuid::new_v4().to_string(),
             fails_during_copy: spec.name.to_ascii_lowercase().starts_with("fail"),
-            name: spec.name,
-            import_type: spec.import_type,
-            description: spec.description,
-            remote_system_id: spec.remote_system_id,
-            source_resource_id: spec.source_resource_id,
+            spec,
             destination_resource_id: uuid::Uuid::new_v4().to_string(),
-            destination_resource_type: spec.destination_resource_type,
-            global_storage_discovery_address: spec.global_storage_discovery_address,
-            protection_policy_id: spec.protection_policy_id,
-            volume_group_id: spec.volume_group_id,
-            automatic_cutover: spec.automatic_cutover,
-            scheduled_timestamp: spec.scheduled_timestamp,
             state,
             progress: Some(0),
             estimated_completion: None,
@@ -262,19 +243,19 @@ impl ImportSession {
     /// The full `import_session_instance` JSON (without the embedded `remote_system`).
     pub(crate) fn to_json(&self) -> Value {
         let copying = self.state == S::CopyInProgress;
-        let type_l10n = self.import_type.as_str().replace('_', " ");
+        let type_l10n = self.spec.import_type.as_str().replace('_', " ");
         json!({
             "id": self.id,
-            "type": self.import_type.as_str(),
+            "type": self.spec.import_type.as_str(),
             "type_l10n": type_l10n,
-            "name": self.name,
-            "global_storage_discovery_address": self.global_storage_discovery_address,
-            "description": self.description,
-            "remote_system_id": self.remote_system_id,
-            "source_resource_id": self.source_resource_id,
+            "name": self.spec.name,
+            "global_storage_discovery_address": self.spec.global_storage_discovery_address,
+            "description": self.spec.description,
+            "remote_system_id": self.spec.remote_system_id,
+            "source_resource_id": self.spec.source_resource_id,
             "destination_resource_id": self.destination_resource_id,
-            "destination_resource_type": self.destination_resource_type,
-            "destination_resource_type_l10n": self.destination_resource_type.replace('_', " "),
+            "destination_resource_type": self.spec.destination_resource_type,
+            "destination_resource_type_l10n": self.spec.destination_resource_type.replace('_', " "),
             "parent_session_id": null,
             "state": self.state.as_str(),
             "state_l10n": self.state.l10n(),
@@ -282,10 +263,10 @@ impl ImportSession {
             "progress_percentage": self.progress,
             "average_transfer_rate": copying.then_some(TRANSFER_RATE),
             "current_transfer_rate": copying.then_some(TRANSFER_RATE + (self.progress.unwrap_or(0) as i64) * 1024),
-            "protection_policy_id": self.protection_policy_id,
-            "volume_group_id": self.volume_group_id,
-            "automatic_cutover": self.automatic_cutover,
-            "scheduled_timestamp": self.scheduled_timestamp.map(timestamp),
+            "protection_policy_id": self.spec.protection_policy_id,
+            "volume_group_id": self.spec.volume_group_id,
+            "automatic_cutover": self.spec.automatic_cutover,
+            "scheduled_timestamp": self.spec.scheduled_timestamp.map(timestamp),
             "error": self.error,
             "last_update_timestamp": timestamp(self.last_update),
         })
@@ -313,7 +294,7 @@ impl ImportSession {
 
     /// Checks that `action` is allowed in the current state.
     pub(crate) fn check(&self, action: Action) -> Result<(), PsError> {
-        let agentless = self.import_type == ImportType::Agentless;
+        let agentless = self.spec.import_type == ImportType::Agentless;
         let allowed = match action {
             Action::Cutover => {
                 matches!(self.state, S::ReadyForCutover | S::ImportCutoverIncomplete)
@@ -341,8 +322,8 @@ impl ImportSession {
             Err(PsError::invalid_state(format!(
                 "The {} operation is not allowed for import session {} ({}) in state {}.",
                 action.name(),
-                self.name,
-                self.import_type.as_str(),
+                self.spec.name,
+                self.spec.import_type.as_str(),
                 self.state.as_str()
             ))
             .with_argument(self.state.as_str()))
@@ -375,12 +356,12 @@ impl ImportSession {
         if self.state != S::Scheduled {
             return Err(PsError::invalid_state(format!(
                 "Only a Scheduled import session can be rescheduled; {} is {}.",
-                self.name,
+                self.spec.name,
                 self.state.as_str()
             ))
             .with_argument(self.state.as_str()));
         }
-        self.scheduled_timestamp = Some(at);
+        self.spec.scheduled_timestamp = Some(at);
         self.last_update = now;
         Ok(())
     }
@@ -388,11 +369,11 @@ impl ImportSession {
     /// Advances time-driven states by one step of length `step`.
     pub(crate) fn tick(&mut self, now: DateTime<Utc>, step: Duration) {
         match self.state {
-            S::Scheduled if self.scheduled_timestamp.is_none_or(|at| at <= now) => {
+            S::Scheduled if self.spec.scheduled_timestamp.is_none_or(|at| at <= now) => {
                 self.enter(S::Queued, now)
             }
             S::Queued => self.enter(S::InProgress, now),
-            S::InProgress => match self.import_type {
+            S::InProgress => match self.spec.import_type {
                 ImportType::NonDisruptive => {
                     self.progress = Some(0);
                     self.enter(S::CopyInProgress, now);
@@ -409,7 +390,7 @@ impl ImportSession {
     fn advance_copy(&mut self, now: DateTime<Utc>, step: Duration) {
         let progress = self.progress.unwrap_or(0);
         if progress >= 100 {
-            let next = if self.automatic_cutover {
+            let next = if self.spec.automatic_cutover {
                 S::CutoverInProgress
             } else {
                 S::ReadyForCutover
@@ -421,10 +402,10 @@ impl ImportSession {
         if self.fails_during_copy && progress >= 50 {
             self.error = Some(json!({
                 "code": "0xE0301001000D",
-                "message_l10n": format!("Copy of source resource {} failed: the source system stopped responding.", self.source_resource_id),
-                "arguments": [self.source_resource_id],
+                "message_l10n": format!("Copy of source resource {} failed: the source system stopped responding.", self.spec.source_resource_id),
+                "arguments": [self.spec.source_resource_id],
             }));
-            let next = match self.import_type {
+            let next = match self.spec.import_type {
                 ImportType::NonDisruptive => S::Failed,
                 ImportType::Agentless => S::CancelRequired,
             };

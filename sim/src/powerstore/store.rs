@@ -248,7 +248,7 @@ impl PsStore {
     pub(crate) fn sessions_of_remote_system(&self, id: &str) -> Vec<Value> {
         self.sessions
             .iter()
-            .filter(|s| s.remote_system_id == id)
+            .filter(|s| s.spec.remote_system_id == id)
             .map(ImportSession::to_json)
             .collect()
     }
@@ -280,7 +280,7 @@ impl PsStore {
         let remote_ref = required_string(body, "remote_system_id")?;
         let source_resource_id = required_string(body, "source_resource_id")?;
         check_name(&name)?;
-        if self.sessions.iter().any(|s| s.name == name) {
+        if self.sessions.iter().any(|s| s.spec.name == name) {
             return Err(PsError::new(
                 StatusCode::BAD_REQUEST,
                 CODE_DUPLICATE_NAME,
@@ -385,7 +385,7 @@ impl PsStore {
         spec: NewSession,
         now: DateTime<Utc>,
     ) -> Result<String, PsError> {
-        if self.sessions.iter().any(|s| s.name == spec.name) {
+        if self.sessions.iter().any(|s| s.spec.name == spec.name) {
             return Err(PsError::new(
                 StatusCode::BAD_REQUEST,
                 CODE_DUPLICATE_NAME,
@@ -393,10 +393,10 @@ impl PsStore {
             ));
         }
         let session = ImportSession::new(spec, now);
-        if session.destination_resource_type == "volume" {
+        if session.spec.destination_resource_type == "volume" {
             self.inventory.volumes.push(Volume::new(
                 session.destination_resource_id.clone(),
-                format!("{}-dest", session.name),
+                format!("{}-dest", session.spec.name),
                 16 * 1024 * 1024 * 1024,
                 now,
             ));
@@ -440,7 +440,7 @@ impl PsStore {
         } else {
             Err(PsError::invalid_state(format!(
                 "Import session {} is {}; only Import_Completed, Failed or Cancelled sessions can be deleted. Cancel it first.",
-                s.name,
+                s.spec.name,
                 s.state.as_str()
             ))
             .with_argument(s.state.as_str()))
