@@ -164,17 +164,17 @@ pub fn pattern<T: Text + ?Sized>(
 
 /// Rejects `Unknown` enum values, listing the allowed ones.
 pub fn known_enum<T: StringEnum>(field: &str, value: &T) -> Result<(), ValidationError> {
-    if !value.is_known() {
-        return fail(
-            field,
-            format!(
-                "{:?} is not one of {}",
-                value.as_wire(),
-                T::VALUES.join(", ")
-            ),
-        );
+    if value.is_known() {
+        return Ok(());
     }
-    Ok(())
+    unknown_value(field, value.as_wire(), T::VALUES)
+}
+
+fn unknown_value(field: &str, value: &str, allowed: &[&str]) -> Result<(), ValidationError> {
+    fail(
+        field,
+        format!("{value:?} is not one of {}", allowed.join(", ")),
+    )
 }
 
 #[cfg(test)]

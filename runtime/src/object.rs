@@ -3,110 +3,165 @@
 //! Generated structs could derive serde's traits, but the derive expands to a
 //! visitor, a field enum and a match per struct; for a spec with a thousand
 //! schemas that expansion dominates the build. Instead a generated impl is one
-//! call per field into these helpers, which are compiled once here. Unknown
-//! fields are ignored and `null` reads as an absent optional field, as with
-//! serde's derive; duplicate keys keep the last value.
+//! call per field into these helpers, which are compiled once here.
+//!
+//! The calls do not return `Result`s: a failure is recorded (the first one
+//! wins) and reported when the object is finished. A `?` per field would give
+//! every struct literal one early exit per field, each dropping the fields read
+//! so far, and borrow checking those exits was the largest single cost of
+//! building a generated crate. Unknown fields are ignored and `null` reads as
+//! an absent optional field, as with serde's derive; duplicate keys keep the
+//! last value.
 
 use std::collections::BTreeMap;
-use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// A JSON object being taken apart into a struct's fields; errors are the
-/// calling deserializer's own error type `E`.
-pub struct Reader<E> {
-    fields: Map<String, Value>,
-    error: PhantomData<E>,
+/// Reads a JSON object into a struct: `build` takes the fields out of the
+/// object; the first failure it met (a missing or malformed field) is the
+/// error.
+///
+/// ```
+/// # use migrate_runtime::object;
+/// struct Volume { name: String, size: Option<i64> }
+/// impl<'de> serde::Deserialize<'de> for Volume {
+///     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+///         object::read(d, |o| Some(Volume { name: o.required("name")?, size: o.optional("size") }))
+///     }
+/// }
+/// let v: Volume = serde_json::from_str(r#"{"name": "v1", "size": null}"#).unwrap();
+/// assert_eq!((v.name.as_str(), v.size), ("v1", None));
+/// ```
+pub fn read<'de, T, D: Deserializer<'de>>(
+    deserializer: D,
+    build: impl FnOnce(&mut Fields) -> Option<T>,
+) -> Result<T, D::Error> {
+    let mut fields = Fields {
+        map: Map::deserialize(deserializer)?,
+        error: None,
+    };
+    let value = build(&mut fields);
+    match fields.error {
+        None => value.ok_or_else(|| serde::de::Error::custom("object could not be read")),
+        Some(message) => Err(serde::de::Error::custom(message)),
+    }
 }
 
-impl<E: serde::de::Error> Reader<E> {
-    /// Reads the object a generated `Deserialize` impl is given.
-    pub fn new<'de, D: Deserializer<'de, Error = E>>(deserializer: D) -> Result<Self, E> {
-        Ok(Reader {
-            fields: Map::deserialize(deserializer)?,
-            error: PhantomData,
-        })
-    }
+/// The fields of a JSON object being taken apart (see [`read`]).
+pub struct Fields {
+    map: Map<String, Value>,
+    error: Option<String>,
+}
 
-    /// A field that must be present (a `null` is accepted when `T` allows it).
-    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, E> {
-        match self.fields.remove(name) {
-            Some(value) => decode(name, value),
-            None => T::deserialize(Value::Null).map_err(|_| E::missing_field(name)),
+impl Fields {
+    /// A field that must be present (a `null` is accepted when `T` allows
+    /// it). `None` means it was missing or malformed; the reason is kept.
+    pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
+        match self.map.remove(name) {
+            Some(value) => self.decode(name, value),
+            None => match T::deserialize(Value::Null) {
+                Ok(value) => Some(value),
+                Err(_) => {
+                    self.fail(format!("missing field `{name}`"));
+                    None
+                }
+            },
         }
     }
 
-    /// A field that may be absent or `null`.
-    pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, E> {
-        match self.fields.remove(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => decode(name, value).map(Some),
-        }
+    /// A field that may be absent or `null`; a malformed one is recorded as
+    /// the error and read as `None`.
+    pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
+        let value = self.take(name)?;
+        self.decode(name, value)
     }
 
     /// Every field not taken yet (for `additionalProperties`).
-    pub fn rest<T: DeserializeOwned>(self) -> Result<BTreeMap<String, T>, E> {
-        self.fields
-            .into_iter()
-            .map(|(name, value)| Ok((name.clone(), decode(&name, value)?)))
-            .collect()
+    pub fn rest<T: DeserializeOwned>(&mut self) -> BTreeMap<String, T> {
+        let mut rest = BTreeMap::new();
+        for (name, value) in std::mem::take(&mut self.map) {
+            if let Some(value) = self.decode(&name, value) {
+                rest.insert(name, value);
+            }
+        }
+        rest
+    }
+
+    fn take(&mut self, name: &str) -> Option<Value> {
+        match self.map.remove(name) {
+            None | Some(Value::Null) => None,
+            value => value,
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<T> {
+        match T::deserialize(value) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.fail_field(name, e);
+                None
+            }
+        }
+    }
+
+    fn fail_field(&mut self, name: &str, error: serde_json::Error) {
+        self.fail(format!("field `{name}`: {error}"));
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
     }
 }
 
-fn decode<T: DeserializeOwned, E: serde::de::Error>(name: &str, value: Value) -> Result<T, E> {
-    T::deserialize(value).map_err(|e| E::custom(format_args!("field `{name}`: {e}")))
-}
-
-/// A JSON object being written from a struct's fields.
+/// A JSON object being written from a struct's fields; the first error the
+/// serializer gives is returned by [`Writer::end`].
 pub struct Writer<S: Serializer> {
-    map: S::SerializeMap,
+    map: Result<S::SerializeMap, S::Error>,
 }
 
 impl<S: Serializer> Writer<S> {
     /// Starts the object a generated `Serialize` impl writes.
-    pub fn new(serializer: S) -> Result<Self, S::Error> {
-        Ok(Writer {
-            map: serializer.serialize_map(None)?,
-        })
+    pub fn new(serializer: S) -> Self {
+        Writer {
+            map: serializer.serialize_map(None),
+        }
     }
 
     /// Writes a field (a `None` in a required field is written as `null`).
-    pub fn required<T: Serialize + ?Sized>(
-        &mut self,
-        name: &'static str,
-        value: &T,
-    ) -> Result<(), S::Error> {
-        self.map.serialize_entry(name, value)
+    pub fn required<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Ok(map) = &mut self.map {
+            if let Err(e) = map.serialize_entry(name, value) {
+                self.map = Err(e);
+            }
+        }
     }
 
     /// Writes a field unless it is `None`.
-    pub fn optional<T: Serialize>(
-        &mut self,
-        name: &'static str,
-        value: &Option<T>,
-    ) -> Result<(), S::Error> {
-        match value {
-            Some(value) => self.map.serialize_entry(name, value),
-            None => Ok(()),
+    pub fn optional<T: Serialize>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required(name, value);
         }
     }
 
     /// Writes extra fields (for `additionalProperties`).
-    pub fn rest<T: Serialize>(&mut self, fields: &BTreeMap<String, T>) -> Result<(), S::Error> {
-        fields
-            .iter()
-            .try_for_each(|(name, value)| self.map.serialize_entry(name, value))
+    pub fn rest<T: Serialize>(&mut self, fields: &BTreeMap<String, T>) {
+        for (name, value) in fields {
+            if let Ok(map) = &mut self.map {
+                if let Err(e) = map.serialize_entry(name, value) {
+                    self.map = Err(e);
+                }
+            }
+        }
     }
 
     /// Finishes the object.
     pub fn end(self) -> Result<S::Ok, S::Error> {
-        self.map.end()
+        self.map?.end()
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,23 +177,24 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Thing {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut r = Reader::new(deserializer)?;
-            Ok(Thing {
-                name: r.required("name")?,
-                size: r.optional("size")?,
-                note: r.required("note")?,
-                extra: r.rest()?,
+            read(deserializer, |r| {
+                Some(Thing {
+                    name: r.required("name")?,
+                    size: r.optional("size"),
+                    note: r.required("note")?,
+                    extra: r.rest(),
+                })
             })
         }
     }
 
     impl Serialize for Thing {
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            let mut w = Writer::new(serializer)?;
-            w.required("name", &self.name)?;
-            w.optional("size", &self.size)?;
-            w.required("note", &self.note)?;
-            w.rest(&self.extra)?;
+            let mut w = Writer::new(serializer);
+            w.required("name", &self.name);
+            w.optional("size", &self.size);
+            w.required("note", &self.note);
+            w.rest(&self.extra);
             w.end()
         }
     }
@@ -166,5 +222,33 @@ mod tests {
             e.to_string(),
             "field `size`: invalid type: string \"big\", expected i64"
         );
+    }
+
+    #[test]
+    fn the_first_failure_is_the_error_even_when_later_fields_fail_too() {
+        let e = serde_json::from_value::<Thing>(json!({"name": "a", "size": "big", "note": 3}))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `size`: invalid type: string \"big\", expected i64"
+        );
+        let e = serde_json::from_value::<Thing>(json!([1, 2])).unwrap_err();
+        assert!(e.to_string().contains("expected a map"), "{e}");
+    }
+
+    #[test]
+    fn the_first_serializer_error_comes_back_from_end() {
+        // serde_json refuses map keys that are not strings.
+        struct Bad(BTreeMap<Vec<u8>, i32>);
+        impl Serialize for Bad {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut w = Writer::new(serializer);
+                w.required("first", &self.0);
+                w.required("second", &1);
+                w.end()
+            }
+        }
+        let e = serde_json::to_string(&Bad(BTreeMap::from([(vec![1], 1)]))).unwrap_err();
+        assert!(e.to_string().contains("key must be a string"), "{e}");
     }
 }

@@ -92,8 +92,13 @@ impl Request {
     }
 
     /// Sends `value` as an `application/json` body.
-    pub fn json<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
-        match serde_json::to_vec(value) {
+    pub fn json<T: Serialize + ?Sized>(self, value: &T) -> Self {
+        self.json_bytes(serde_json::to_vec(value))
+    }
+
+    // The part of `json` that does not depend on the body's type, compiled once.
+    fn json_bytes(mut self, bytes: serde_json::Result<Vec<u8>>) -> Self {
+        match bytes {
             Ok(bytes) => {
                 self.body = Body::Bytes {
                     content_type: "application/json".to_owned(),

@@ -87,12 +87,12 @@ impl RawResponse {
         &self.body
     }
 
-    fn wrap<T, E>(self, body: T) -> Result<Response<T>, Error<E>> {
-        Ok(Response {
+    fn into_response<T>(self, body: T) -> Response<T> {
+        Response {
             status: self.status,
             headers: self.headers,
             body,
-        })
+        }
     }
 
     pub(crate) fn decode_error<E>(&self, source: BoxError) -> Error<E> {
@@ -104,40 +104,84 @@ impl RawResponse {
         }
     }
 
+    /// The body as JSON (duplicate keys allowed; an empty body reads as `null`).
+    fn json_value(&self) -> Result<Value, BoxError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        Ok(serde_json::from_slice::<Value>(&self.body)?)
+    }
+
     /// Decodes a JSON body (duplicate keys allowed; an empty body reads as `null`, which
     /// suits `Option<_>` and `()`).
+    ///
+    /// Generated code calls this once per response type, so it is kept to the part that has
+    /// to know `T`; reading the JSON and building errors are shared.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        let value = if self.body.iter().all(u8::is_ascii_whitespace) {
-            Value::Null
-        } else {
-            serde_json::from_slice::<Value>(&self.body).map_err(|e| self.decode_error(e.into()))?
-        };
-        let body = T::deserialize(value).map_err(|e| self.decode_error(e.into()))?;
-        self.wrap(body)
+        match self
+            .json_value()
+            .and_then(|value| Ok(T::deserialize(value)?))
+        {
+            Ok(body) => Ok(self.into_response(body)),
+            Err(source) => Err(self.decode_error(source)),
+        }
+    }
+
+    /// Decodes a JSON body as `T` and wraps it, e.g. into the variant of an operation's
+    /// response enum that the status selects.
+    pub fn json_into<T: DeserializeOwned, U, E>(
+        self,
+        wrap: fn(T) -> U,
+    ) -> Result<Response<U>, Error<E>> {
+        match self
+            .json_value()
+            .and_then(|value| Ok(T::deserialize(value)?))
+        {
+            Ok(body) => Ok(self.into_response(wrap(body))),
+            Err(source) => Err(self.decode_error(source)),
+        }
     }
 
     /// Ignores the body.
     pub fn empty<E>(self) -> Result<Response<()>, Error<E>> {
-        self.wrap(())
+        self.empty_as(())
+    }
+
+    /// Ignores the body; the result is `value` (a response enum's variant for this status).
+    pub fn empty_as<T, E>(self, value: T) -> Result<Response<T>, Error<E>> {
+        Ok(self.into_response(value))
     }
 
     /// The body as bytes.
     pub fn bytes<E>(self) -> Result<Response<Bytes>, Error<E>> {
+        self.bytes_into(std::convert::identity)
+    }
+
+    /// The body as bytes, wrapped.
+    pub fn bytes_into<T, E>(self, wrap: fn(Bytes) -> T) -> Result<Response<T>, Error<E>> {
         let body = self.body.clone();
-        self.wrap(body)
+        Ok(self.into_response(wrap(body)))
     }
 
     /// The body as UTF-8 text.
     pub fn text<E>(self) -> Result<Response<String>, Error<E>> {
-        let text = std::str::from_utf8(&self.body)
-            .map_err(|e| self.decode_error(e.into()))?
-            .to_owned();
-        self.wrap(text)
+        self.text_into(std::convert::identity)
     }
 
-    /// Turns an error response into `Err`: [`Error::Service`] when the body decodes as `E`
-    /// (from JSON, or from flat XML), else [`Error::UnexpectedResponse`] with the raw body.
-    pub fn error<T, E: DeserializeOwned>(self) -> Result<T, Error<E>> {
+    /// The body as UTF-8 text, wrapped.
+    pub fn text_into<T, E>(self, wrap: fn(String) -> T) -> Result<Response<T>, Error<E>> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_owned();
+                Ok(self.into_response(wrap(text)))
+            }
+            Err(e) => Err(self.decode_error(e.into())),
+        }
+    }
+
+    /// The error an unexpected status stands for: [`Error::Service`] when the body decodes as
+    /// `E` (from JSON, or from flat XML), else [`Error::UnexpectedResponse`] with the raw body.
+    pub fn error<E: DeserializeOwned>(self) -> Error<E> {
         let raw = truncated(&self.body);
         let text = String::from_utf8_lossy(&self.body);
         let value = if text.trim_start().starts_with('<') {
@@ -147,7 +191,7 @@ impl RawResponse {
         };
         let operation = self.operation;
         let status = self.status;
-        Err(match value.and_then(|v| E::deserialize(v).ok()) {
+        match value.and_then(|v| E::deserialize(v).ok()) {
             Some(body) => Error::Service {
                 operation,
                 status,
@@ -159,7 +203,7 @@ impl RawResponse {
                 status,
                 raw,
             },
-        })
+        }
     }
 }
 
@@ -311,13 +355,13 @@ mod tests {
     #[test]
     fn json_service_errors_decode() {
         let text = r#"{"code":1008,"description":"Parameter was provided but invalid","details":"bad name","retryable":false}"#;
-        match raw(400, text).error::<(), ServiceError>() {
-            Err(Error::Service {
+        match raw(400, text).error::<ServiceError>() {
+            Error::Service {
                 status: 400,
                 body,
                 raw,
                 ..
-            }) => {
+            } => {
                 assert_eq!(body.code, 1008);
                 assert_eq!(raw, text);
             }
@@ -330,8 +374,8 @@ mod tests {
         let body = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <error><code>4000</code><description>Unauthorized &amp; denied</description>
             <details>token &lt;expired&gt;&#33;</details><retryable>false</retryable><extra/></error>"#;
-        match raw(401, body).error::<(), ServiceError>() {
-            Err(Error::Service { body, .. }) => assert_eq!(
+        match raw(401, body).error::<ServiceError>() {
+            Error::Service { body, .. } => assert_eq!(
                 body,
                 ServiceError {
                     code: 4000,
@@ -351,10 +395,10 @@ mod tests {
             "oops",
             "<error><code>1",
         ] {
-            match raw(502, body).error::<(), ServiceError>() {
-                Err(Error::UnexpectedResponse {
+            match raw(502, body).error::<ServiceError>() {
+                Error::UnexpectedResponse {
                     status: 502, raw, ..
-                }) => assert_eq!(raw, body),
+                } => assert_eq!(raw, body),
                 other => panic!("{other:?}"),
             }
         }

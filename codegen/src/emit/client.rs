@@ -404,7 +404,7 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
         return quote! {
             match response.status() {
                 200..=299 => response.empty(),
-                _ => response.error(),
+                _ => Err(response.error()),
             }
         };
     }
@@ -412,7 +412,7 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         match response.status() {
             #arms
-            _ => response.error(),
+            _ => Err(response.error()),
         }
     }
 }
@@ -429,22 +429,30 @@ fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
     let mut out = TokenStream::new();
     for r in &op.responses {
         let status = proc_macro2::Literal::u16_unsuffixed(r.status);
-        let decode = decoder(&r.body);
-        let ty = body_type(api, &r.body);
-        // The body type cannot be inferred through the `map`, so it is named.
-        let decoded = quote! { response.#decode::<#ty, _>() };
-        out.extend(match (shape, &r.body) {
-            (SuccessShape::Optional(_), ResponseBody::Empty) => quote! { #status => response.empty().map(|r| r.map(|()| None)), },
-            (SuccessShape::Optional(_), ResponseBody::Json(_)) => quote! { #status => #decoded.map(|r| r.map(Some)), },
-            (_, body) => {
+        // One runtime call per arm that decodes and wraps (`json_into(Some)`), rather than
+        // `json()` plus two `map`s: each generic helper is compiled once per type it meets.
+        let wrap = match shape {
+            SuccessShape::Optional(_) => quote! { Some },
+            _ => {
                 let enum_name = ident(&op.response_type);
                 let variant = ident(&r.variant);
+                quote! { operations::#enum_name::#variant }
+            }
+        };
+        out.extend(match (shape, &r.body) {
+            (SuccessShape::Optional(_), ResponseBody::Empty) => {
+                quote! { #status => response.empty_as(None), }
+            }
+            (_, ResponseBody::Empty) => quote! { #status => response.empty_as(#wrap), },
+            (_, body) => {
+                let decode = format_ident!("{}_into", decoder(body));
+                let ty = body_type(api, body);
                 match body {
-                    ResponseBody::Empty => {
-                        quote! { #status => response.empty().map(|r| r.map(|()| operations::#enum_name::#variant)), }
+                    // The body type cannot be inferred through the wrapper, so it is named.
+                    ResponseBody::Json(_) => {
+                        quote! { #status => response.#decode::<#ty, _, _>(#wrap), }
                     }
-                    ResponseBody::Json(_) => quote! { #status => #decoded.map(|r| r.map(operations::#enum_name::#variant)), },
-                    _ => quote! { #status => response.#decode().map(|r| r.map(operations::#enum_name::#variant)), },
+                    _ => quote! { #status => response.#decode(#wrap), },
                 }
             }
         });
@@ -505,10 +513,7 @@ fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream])
         #[doc = #doc]
         pub fn #stream(&self, #(#args),*) -> rt::BoxStream<'static, Result<#item, rt::Error<#error>>> {
             #adjust
-            match Self::#builder(#(#names),*) {
-                Ok(request) => rt::paging::content_range(self.transport.clone(), request, #page_size),
-                Err(e) => Box::pin(rt::futures::stream::once(std::future::ready(Err(e)))),
-            }
+            rt::paging::content_range(self.transport.clone(), Self::#builder(#(#names),*), #page_size)
         }
     }
 }

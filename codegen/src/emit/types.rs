@@ -127,55 +127,49 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
 }
 
 /// `Serialize` and `Deserialize`, one runtime call per field (see
-/// `migrate_runtime::object` for why not serde's derive).
+/// `migrate_runtime::object` for why not serde's derive, and why the calls
+/// record failures instead of returning them).
 fn struct_serde(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
     let skip_absent = |f: &Field| f.optional && !f.nullable;
     let writes = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let wire = lit(&f.wire_name);
         if skip_absent(f) {
-            quote! { object.optional(#wire, &self.#field)?; }
+            quote! { object.optional(#wire, &self.#field); }
         } else {
-            quote! { object.required(#wire, &self.#field)?; }
+            quote! { object.required(#wire, &self.#field); }
         }
     });
-    let reads = s.fields.iter().map(|f| {
+    // Required fields first: a missing one ends the read, and nothing read
+    // before it then has to be dropped but other required fields.
+    let (optional, required): (Vec<&Field>, Vec<&Field>) =
+        s.fields.iter().partition(|f| skip_absent(f));
+    let reads = required.iter().chain(&optional).map(|f| {
         let field = ident(&f.name);
         let wire = lit(&f.wire_name);
         if skip_absent(f) {
-            quote! { #field: object.optional(#wire)?, }
+            quote! { #field: object.optional(#wire), }
         } else {
             quote! { #field: object.required(#wire)?, }
         }
     });
     let (write_rest, read_rest) = match s.additional {
         Some(_) => (
-            Some(quote! { object.rest(&self.additional_properties)?; }),
-            Some(quote! { additional_properties: object.rest()?, }),
+            Some(quote! { object.rest(&self.additional_properties); }),
+            Some(quote! { additional_properties: object.rest(), }),
         ),
         None => (None, None),
     };
     let empty = s.fields.is_empty() && s.additional.is_none();
-    let writer = if empty {
-        quote! { let object }
+    let (writer, reader) = if empty {
+        (quote! { let object }, quote! { _object })
     } else {
-        quote! { let mut object }
-    };
-    let reader = if s.fields.is_empty() {
-        // Nothing to take out: the object is only checked to be an object.
-        quote! { let _object }
-    } else {
-        quote! { let mut object }
-    };
-    let reader = if s.fields.is_empty() && s.additional.is_some() {
-        quote! { let object }
-    } else {
-        reader
+        (quote! { let mut object }, quote! { object })
     };
     quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #writer = rt::object::Writer::new(serializer)?;
+                #writer = rt::object::Writer::new(serializer);
                 #(#writes)*
                 #write_rest
                 object.end()
@@ -183,11 +177,10 @@ fn struct_serde(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                #reader = rt::object::Reader::new(deserializer)?;
-                Ok(Self {
+                rt::object::read(deserializer, |#reader| Some(Self {
                     #(#reads)*
                     #read_rest
-                })
+                }))
             }
         }
     }
@@ -372,12 +365,19 @@ fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>)
     });
     quote! {
         #docs
-        #[derive(Debug, Clone, serde::Serialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone)]
         pub enum #name {
             #(#[doc = #variant_docs] #variants(Box<#types>),)*
             /// A variant this version of the spec does not list, as JSON.
             Other(serde_json::Value),
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(value) => serde::Serialize::serialize(value, serializer),)*
+                    Self::Other(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -235,7 +235,7 @@ async fn poll_status(
                 200 => Ok(raw
                     .json::<MigrationJobResponse, ErrorResponse>()?
                     .into_body()),
-                _ => raw.error(),
+                _ => Err(raw.error()),
             }
         }
         answer => answer.map(|r| r.into_body()),

@@ -46,7 +46,7 @@ fn list(
     let t = transport(format!("{}/api/rest", server.uri()), Auth::None);
     paging::content_range(
         &t,
-        Request::new(Method::GET, "volume").query("select", "id"),
+        Ok(Request::new(Method::GET, "volume").query("select", "id")),
         2,
     )
 }

@@ -79,7 +79,7 @@ async fn no_secret_shows_in_logs_debug_or_errors() {
         )
         .await
         .unwrap();
-    let service: Error<serde_json::Value> = answer.error::<(), _>().unwrap_err();
+    let service: Error<serde_json::Value> = answer.error();
     let timeout = t
         .send::<()>(Request::new(Method::GET, "import_session"))
         .await
