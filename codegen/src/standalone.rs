@@ -41,7 +41,7 @@ pub fn crate_files(
     let manifest = format!(
         "[package]\nname = {name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\ndescription = {description:?}\nlicense = \"Apache-2.0\"\n\n\
          [lib]\ndoctest = false\n\n\
-         [dependencies]\nmigrate-runtime = {runtime_dep}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nclap = {{ version = \"4.5\", features = [\"derive\"], optional = true }}\n\n\
+         [dependencies]\nmigrate-runtime = {runtime_dep}\nserde = \"1\"\nserde_json = \"1\"\nclap = {{ version = \"4.5\", features = [\"derive\"], optional = true }}\n\n\
          [features]\n# `clap::Args` structs for request bodies.\ncli = [\"dep:clap\"]\n\n\
          # A crate of its own, wherever it is written.\n[workspace]\n"
     );

@@ -12,14 +12,12 @@ use crate::ValidationError;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What went wrong in a call; `E` is the operation's decoded error body.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
     /// A value broke a spec constraint; nothing was sent.
-    #[error("invalid input: {0}")]
-    Validation(#[from] ValidationError),
+    Validation(ValidationError),
     /// The request could not be built (e.g. a body that does not serialize); nothing was sent.
-    #[error("{operation}: invalid request: {message}")]
     InvalidRequest {
         /// The operation that was called.
         operation: String,
@@ -27,22 +25,18 @@ pub enum Error<E> {
         message: String,
     },
     /// The transport could not be configured (bad base URL, bad CA certificate).
-    #[error("invalid transport configuration: {message}")]
     Config {
         /// What is wrong.
         message: String,
     },
     /// No connection could be made; nothing was sent.
-    #[error("{operation}: could not connect: {source}")]
     Connect {
         /// The operation that was called.
         operation: String,
         /// The underlying error (without its URL).
-        #[source]
         source: reqwest::Error,
     },
     /// The call took too long. With `sent: true` the server may have carried it out.
-    #[error("{operation}: timed out {}", if *.sent { "after the request was sent (the server may have carried it out)" } else { "before the request was sent" })]
     Timeout {
         /// The operation that was called.
         operation: String,
@@ -50,16 +44,13 @@ pub enum Error<E> {
         sent: bool,
     },
     /// Any other HTTP-level failure (connection reset, broken body).
-    #[error("{operation}: transport error: {source}")]
     Transport {
         /// The operation that was called.
         operation: String,
         /// The underlying error (without its URL).
-        #[source]
         source: reqwest::Error,
     },
     /// Logging in failed, or the credentials cannot be sent.
-    #[error("authentication failed: {message}")]
     Auth {
         /// The HTTP status of the failed login, if there was one.
         status: Option<u16>,
@@ -67,7 +58,6 @@ pub enum Error<E> {
         message: String,
     },
     /// The server answered with an error body of the documented type.
-    #[error("{operation}: the service answered {status}: {raw}")]
     Service {
         /// The operation that was called.
         operation: String,
@@ -79,7 +69,6 @@ pub enum Error<E> {
         raw: String,
     },
     /// The server answered with a status or body the spec does not describe.
-    #[error("{operation}: unexpected response {status}: {raw}")]
     UnexpectedResponse {
         /// The operation that was called.
         operation: String,
@@ -89,7 +78,6 @@ pub enum Error<E> {
         raw: String,
     },
     /// The body did not decode as the documented type.
-    #[error("{operation}: could not decode the {status} response: {source}")]
     Decode {
         /// The operation that was called.
         operation: String,
@@ -98,9 +86,74 @@ pub enum Error<E> {
         /// The body as text, cut to 2 KiB.
         raw: String,
         /// Why decoding failed.
-        #[source]
         source: BoxError,
     },
+}
+
+// Written out rather than derived (thiserror): the runtime keeps proc macros out of the
+// dependency graph of every generated crate, which shortens its build.
+impl<E> std::fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Validation(e) => write!(f, "invalid input: {e}"),
+            Self::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: invalid request: {message}")
+            }
+            Self::Config { message } => write!(f, "invalid transport configuration: {message}"),
+            Self::Connect { operation, source } => {
+                write!(f, "{operation}: could not connect: {source}")
+            }
+            Self::Timeout { operation, sent } => {
+                let when = if *sent {
+                    "after the request was sent (the server may have carried it out)"
+                } else {
+                    "before the request was sent"
+                };
+                write!(f, "{operation}: timed out {when}")
+            }
+            Self::Transport { operation, source } => {
+                write!(f, "{operation}: transport error: {source}")
+            }
+            Self::Auth { message, .. } => write!(f, "authentication failed: {message}"),
+            Self::Service {
+                operation,
+                status,
+                raw,
+                ..
+            } => write!(f, "{operation}: the service answered {status}: {raw}"),
+            Self::UnexpectedResponse {
+                operation,
+                status,
+                raw,
+            } => write!(f, "{operation}: unexpected response {status}: {raw}"),
+            Self::Decode {
+                operation,
+                status,
+                source,
+                ..
+            } => write!(
+                f,
+                "{operation}: could not decode the {status} response: {source}"
+            ),
+        }
+    }
+}
+
+impl<E: std::fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Validation(e) => Some(e),
+            Self::Connect { source, .. } | Self::Transport { source, .. } => Some(source),
+            Self::Decode { source, .. } => Some(&**source),
+            _ => None,
+        }
+    }
+}
+
+impl<E> From<ValidationError> for Error<E> {
+    fn from(e: ValidationError) -> Self {
+        Self::Validation(e)
+    }
 }
 
 impl<E> Error<E> {

@@ -50,6 +50,47 @@ pub fn read<'de, T, D: Deserializer<'de>>(
     }
 }
 
+/// Reads a JSON array item by item.
+///
+/// `Vec`'s own `Deserialize` goes through a visitor and a sequence accessor, each compiled
+/// again for every item type; generated code reads its lists here instead, which costs a
+/// third of that per type. A failing item is named by its index.
+pub fn list<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Error> {
+    let items = match value {
+        Value::Array(items) => items,
+        other => return Err(not_a_list(&other)),
+    };
+    let mut list = Vec::with_capacity(items.len());
+    for (index, item) in items.into_iter().enumerate() {
+        match T::deserialize(item) {
+            Ok(item) => list.push(item),
+            Err(e) => return Err(item_error(index, e)),
+        }
+    }
+    Ok(list)
+}
+
+fn not_a_list(value: &Value) -> serde_json::Error {
+    use serde::de::{Error, Unexpected};
+    let unexpected = match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Unexpected::Signed(i),
+            (_, Some(u), _) => Unexpected::Unsigned(u),
+            (_, _, f) => Unexpected::Float(f.unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    };
+    serde_json::Error::invalid_type(unexpected, &"a list")
+}
+
+fn item_error(index: usize, error: serde_json::Error) -> serde_json::Error {
+    <serde_json::Error as serde::de::Error>::custom(format_args!("item {index}: {error}"))
+}
+
 /// The fields of a JSON object being taken apart (see [`read`]).
 pub struct Fields {
     map: Map<String, Value>,
@@ -79,6 +120,23 @@ impl Fields {
         self.decode(name, value)
     }
 
+    /// A list field that must be present.
+    pub fn required_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Vec<T>> {
+        match self.map.remove(name) {
+            Some(value) => self.decode_list(name, value),
+            None => {
+                self.fail(format!("missing field `{name}`"));
+                None
+            }
+        }
+    }
+
+    /// A list field that may be absent or `null`.
+    pub fn optional_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Vec<T>> {
+        let value = self.take(name)?;
+        self.decode_list(name, value)
+    }
+
     /// Every field not taken yet (for `additionalProperties`).
     pub fn rest<T: DeserializeOwned>(&mut self) -> BTreeMap<String, T> {
         let mut rest = BTreeMap::new();
@@ -100,6 +158,16 @@ impl Fields {
     fn decode<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<T> {
         match T::deserialize(value) {
             Ok(value) => Some(value),
+            Err(e) => {
+                self.fail_field(name, e);
+                None
+            }
+        }
+    }
+
+    fn decode_list<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<Vec<T>> {
+        match list(value) {
+            Ok(list) => Some(list),
             Err(e) => {
                 self.fail_field(name, e);
                 None
@@ -234,6 +302,37 @@ mod tests {
         );
         let e = serde_json::from_value::<Thing>(json!([1, 2])).unwrap_err();
         assert!(e.to_string().contains("expected a map"), "{e}");
+    }
+
+    #[test]
+    fn lists_name_the_failing_item_and_refuse_other_types() {
+        assert_eq!(list::<u8>(json!([1, 2])).unwrap(), vec![1, 2]);
+        let e = list::<u8>(json!([1, "x"])).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "item 1: invalid type: string \"x\", expected u8"
+        );
+        let e = list::<u8>(json!({"a": 1})).unwrap_err();
+        assert_eq!(e.to_string(), "invalid type: map, expected a list");
+
+        #[derive(Debug)]
+        struct Tags(Vec<String>, Option<Vec<u8>>);
+        impl<'de> Deserialize<'de> for Tags {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                read(d, |o| {
+                    Some(Tags(o.required_list("tags")?, o.optional_list("sizes")))
+                })
+            }
+        }
+        let t: Tags = serde_json::from_value(json!({"tags": ["a"], "sizes": null})).unwrap();
+        assert_eq!((t.0, t.1), (vec!["a".to_string()], None));
+        let e = serde_json::from_value::<Tags>(json!({"sizes": [1]})).unwrap_err();
+        assert_eq!(e.to_string(), "missing field `tags`");
+        let e = serde_json::from_value::<Tags>(json!({"tags": [], "sizes": [1, -1]})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `sizes`: item 1: invalid value: integer `-1`, expected u8"
+        );
     }
 
     #[test]

@@ -127,6 +127,17 @@ impl RawResponse {
         }
     }
 
+    /// Decodes a JSON array body item by item (see [`crate::object::list`]).
+    pub fn json_list<T: DeserializeOwned, E>(self) -> Result<Response<Vec<T>>, Error<E>> {
+        match self
+            .json_value()
+            .and_then(|value| Ok(crate::object::list(value)?))
+        {
+            Ok(body) => Ok(self.into_response(body)),
+            Err(source) => Err(self.decode_error(source)),
+        }
+    }
+
     /// Decodes a JSON body as `T` and wraps it, e.g. into the variant of an operation's
     /// response enum that the status selects.
     pub fn json_into<T: DeserializeOwned, U, E>(

@@ -3,15 +3,26 @@
 //! Passwords (`format: password` in the specs) and tokens are wrapped in it so that the only
 //! way to read them is the explicit `expose()`, which makes every use easy to find in review.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A string whose value is hidden from `Debug` and `Display` (both print `***`).
 ///
 /// It serializes and deserializes as a plain JSON string, so request bodies still carry it.
-#[derive(Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Secret(String);
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self)
+    }
+}
 
 impl Secret {
     /// Wraps a value.

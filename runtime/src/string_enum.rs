@@ -34,7 +34,12 @@ pub fn serialize<T: StringEnum, S: Serializer>(
 pub fn deserialize<'de, T: StringEnum, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    String::deserialize(deserializer).map(T::from_wire)
+    // A `match`, not `map(T::from_wire)`: this is compiled once per enum type, and the
+    // closure machinery of `map` would be too.
+    match String::deserialize(deserializer) {
+        Ok(value) => Ok(T::from_wire(value)),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

@@ -104,17 +104,42 @@ pub enum Outcome<T> {
 }
 
 /// Why waiting stopped before the work ended.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum WaitError<E> {
     /// A status request failed (after the transport's own retries).
-    #[error("checking progress failed: {0}")]
-    Poll(#[from] Error<E>),
+    Poll(Error<E>),
     /// The deadline passed while the work was still pending; it may still be running.
-    #[error("stopped waiting; the work may still be running (last seen: {last})")]
     Timeout {
         /// The last progress seen.
         last: Progress,
     },
+}
+
+impl<E> std::fmt::Display for WaitError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Poll(e) => write!(f, "checking progress failed: {e}"),
+            Self::Timeout { last } => write!(
+                f,
+                "stopped waiting; the work may still be running (last seen: {last})"
+            ),
+        }
+    }
+}
+
+impl<E: std::fmt::Debug + 'static> std::error::Error for WaitError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Poll(e) => Some(e),
+            Self::Timeout { .. } => None,
+        }
+    }
+}
+
+impl<E> From<Error<E>> for WaitError<E> {
+    fn from(e: Error<E>) -> Self {
+        Self::Poll(e)
+    }
 }
 
 /// Polls until `classify` says done or failed, or `options.timeout` passes.

@@ -423,7 +423,10 @@ fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
             .responses
             .iter()
             .map(|r| proc_macro2::Literal::u16_unsuffixed(r.status));
-        let decode = decoder(body);
+        let decode = match body {
+            ResponseBody::Json(TypeRef::List(_)) => format_ident!("json_list"),
+            body => decoder(body),
+        };
         return quote! { #(#statuses)|* => response.#decode(), };
     }
     let mut out = TokenStream::new();
