@@ -39,14 +39,19 @@ pub fn read<'de, T, D: Deserializer<'de>>(
     deserializer: D,
     build: impl FnOnce(&mut Fields) -> Option<T>,
 ) -> Result<T, D::Error> {
-    let mut fields = Fields {
-        map: Map::deserialize(deserializer)?,
-        error: None,
+    // Plain `match`es: this is compiled once per struct, and combinators would add their
+    // closures to that.
+    let map = match Map::deserialize(deserializer) {
+        Ok(map) => map,
+        Err(e) => return Err(e),
     };
+    let mut fields = Fields { map, error: None };
     let value = build(&mut fields);
-    match fields.error {
-        None => value.ok_or_else(|| serde::de::Error::custom("object could not be read")),
-        Some(message) => Err(serde::de::Error::custom(message)),
+    match (value, fields.error) {
+        (Some(value), None) => Ok(value),
+        (_, error) => Err(serde::de::Error::custom(
+            error.as_deref().unwrap_or("the object could not be read"),
+        )),
     }
 }
 
@@ -116,8 +121,15 @@ impl Fields {
     /// A field that may be absent or `null`; a malformed one is recorded as
     /// the error and read as `None`.
     pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
-        let value = self.take(name)?;
-        self.decode(name, value)
+        // `decode` written out: this is the call nearly every field makes, and one function
+        // per field type compiles faster than two.
+        match T::deserialize(self.take(name)?) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.fail_field(name, e);
+                None
+            }
+        }
     }
 
     /// A list field that must be present.

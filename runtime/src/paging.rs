@@ -31,12 +31,9 @@ where
     T: DeserializeOwned + Send + 'static,
     E: DeserializeOwned + Send + 'static,
 {
-    match request {
-        Ok(request) => content_range_values(transport.into(), request, page_size)
-            .map(decode_item)
-            .boxed(),
-        Err(e) => stream::once(std::future::ready(Err(e))).boxed(),
-    }
+    content_range_values(transport.into(), request, page_size)
+        .map(decode_item)
+        .boxed()
 }
 
 /// An item of a page, not decoded yet, with what an error about it has to name.
@@ -67,12 +64,16 @@ impl RawItem {
 
 fn content_range_values<E>(
     transport: Transport,
-    request: Request,
+    request: Result<Request, Error<E>>,
     page_size: u32,
 ) -> BoxStream<'static, Result<RawItem, Error<E>>>
 where
     E: DeserializeOwned + Send + 'static,
 {
+    let request = match request {
+        Ok(request) => request,
+        Err(e) => return stream::once(std::future::ready(Err(e))).boxed(),
+    };
     let limit = page_size.clamp(1, MAX_PAGE);
     let operation: Arc<str> = request.operation_name().into();
     stream::try_unfold(Some(0u64), move |offset| {

@@ -116,25 +116,28 @@ impl RawResponse {
     /// suits `Option<_>` and `()`).
     ///
     /// Generated code calls this once per response type, so it is kept to the part that has
-    /// to know `T`; reading the JSON and building errors are shared.
+    /// to know `T` (plain `match`es: combinators and their closures would be compiled per type
+    /// too); reading the JSON and building errors are shared.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        match self
-            .json_value()
-            .and_then(|value| Ok(T::deserialize(value)?))
-        {
+        let value = match self.json_value() {
+            Ok(value) => value,
+            Err(source) => return Err(self.decode_error(source)),
+        };
+        match T::deserialize(value) {
             Ok(body) => Ok(self.into_response(body)),
-            Err(source) => Err(self.decode_error(source)),
+            Err(e) => Err(self.decode_error(e.into())),
         }
     }
 
     /// Decodes a JSON array body item by item (see [`crate::object::list`]).
     pub fn json_list<T: DeserializeOwned, E>(self) -> Result<Response<Vec<T>>, Error<E>> {
-        match self
-            .json_value()
-            .and_then(|value| Ok(crate::object::list(value)?))
-        {
+        let value = match self.json_value() {
+            Ok(value) => value,
+            Err(source) => return Err(self.decode_error(source)),
+        };
+        match crate::object::list(value) {
             Ok(body) => Ok(self.into_response(body)),
-            Err(source) => Err(self.decode_error(source)),
+            Err(e) => Err(self.decode_error(e.into())),
         }
     }
 
@@ -144,12 +147,13 @@ impl RawResponse {
         self,
         wrap: fn(T) -> U,
     ) -> Result<Response<U>, Error<E>> {
-        match self
-            .json_value()
-            .and_then(|value| Ok(T::deserialize(value)?))
-        {
+        let value = match self.json_value() {
+            Ok(value) => value,
+            Err(source) => return Err(self.decode_error(source)),
+        };
+        match T::deserialize(value) {
             Ok(body) => Ok(self.into_response(wrap(body))),
-            Err(source) => Err(self.decode_error(source)),
+            Err(e) => Err(self.decode_error(e.into())),
         }
     }
 

@@ -504,7 +504,9 @@ fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream])
             adjust.extend(quote! { params.#offset = None; });
         }
         if let (Some(order), Some(field)) = (default_order, field_for("order")) {
-            adjust.extend(quote! { params.#field.get_or_insert_with(|| #order.to_string()); });
+            adjust.extend(
+                quote! { if params.#field.is_none() { params.#field = Some(#order.to_string()); } },
+            );
         }
         adjust.extend(quote! { let params = &params; });
     }
