@@ -39,13 +39,12 @@ pub fn read<'de, T, D: Deserializer<'de>>(
     deserializer: D,
     build: impl FnOnce(&mut Fields) -> Option<T>,
 ) -> Result<T, D::Error> {
-    // Plain `match`es: this is compiled once per struct, and combinators would add their
+    // A plain `match`: this is compiled once per struct, and combinators would add their
     // closures to that.
-    let map = match Map::deserialize(deserializer) {
-        Ok(map) => map,
-        Err(e) => return Err(e),
+    let mut fields = Fields {
+        map: Map::deserialize(deserializer)?,
+        error: None,
     };
-    let mut fields = Fields { map, error: None };
     let value = build(&mut fields);
     match (value, fields.error) {
         (Some(value), None) => Ok(value),
