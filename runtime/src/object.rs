@@ -39,18 +39,14 @@ pub fn read<'de, T, D: Deserializer<'de>>(
     deserializer: D,
     build: impl FnOnce(&mut Fields) -> Option<T>,
 ) -> Result<T, D::Error> {
-    // A plain `match`: this is compiled once per struct, and combinators would add their
-    // closures to that.
+    // Compiled once per struct: what does not need `T` is in `Fields::failure`.
     let mut fields = Fields {
         map: Map::deserialize(deserializer)?,
         error: None,
     };
-    let value = build(&mut fields);
-    match (value, fields.error) {
-        (Some(value), None) => Ok(value),
-        (_, error) => Err(serde::de::Error::custom(
-            error.as_deref().unwrap_or("the object could not be read"),
-        )),
+    match build(&mut fields) {
+        Some(value) if fields.error.is_none() => Ok(value),
+        _ => Err(fields.failure()),
     }
 }
 
@@ -184,6 +180,11 @@ impl Fields {
                 None
             }
         }
+    }
+
+    /// The error a failed read ends with.
+    fn failure<E: serde::de::Error>(self) -> E {
+        E::custom(self.error.as_deref().unwrap_or("the object could not be read"))
     }
 
     fn fail_field(&mut self, name: &str, error: serde_json::Error) {
