@@ -140,6 +140,8 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
+    /// The constraints on each item of a list.
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {

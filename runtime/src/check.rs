@@ -124,6 +124,19 @@ pub fn min_items(field: &str, len: usize, limit: u64) -> Result<(), ValidationEr
     Ok(())
 }
 
+/// The constraints on a list's items: `check` runs on each item, and a failure's path
+/// becomes `field[index]`.
+pub fn items<T>(
+    field: &str,
+    items: &[T],
+    check: impl Fn(&T) -> Result<(), ValidationError>,
+) -> Result<(), ValidationError> {
+    for (index, item) in items.iter().enumerate() {
+        check(item).map_err(|e| e.within(&format!("[{index}]")).within(field))?;
+    }
+    Ok(())
+}
+
 /// `maxItems`: at most `limit` items.
 pub fn max_items(field: &str, len: usize, limit: u64) -> Result<(), ValidationError> {
     if len as u64 > limit {
@@ -184,6 +197,17 @@ mod tests {
 
     fn message(r: Result<(), ValidationError>) -> String {
         r.unwrap_err().to_string()
+    }
+
+    #[test]
+    fn item_failures_name_the_list_and_the_index() {
+        let hosts = vec!["a".to_string(), "x".repeat(70)];
+        let check = |value: &String| max_length("", value, 64);
+        assert_eq!(
+            message(items("hosts", &hosts, check)),
+            "hosts[1]: length 70 is over the maximum of 64"
+        );
+        assert!(items("hosts", &hosts[..1], check).is_ok());
     }
 
     #[test]

@@ -184,7 +184,11 @@ impl Fields {
 
     /// The error a failed read ends with.
     fn failure<E: serde::de::Error>(self) -> E {
-        E::custom(self.error.as_deref().unwrap_or("the object could not be read"))
+        E::custom(
+            self.error
+                .as_deref()
+                .unwrap_or("the object could not be read"),
+        )
     }
 
     fn fail_field(&mut self, name: &str, error: serde_json::Error) {

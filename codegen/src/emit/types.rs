@@ -256,12 +256,22 @@ pub(crate) fn constraint_checks(
                 out.extend(quote! { rt::check::maximum(#wire, #number, #max, #exclusive)?; });
             }
         }
-        TypeRef::List(_) => {
+        TypeRef::List(item) => {
             if let Some(min) = c.min_items {
                 out.extend(quote! { rt::check::min_items(#wire, #value.len(), #min)?; });
             }
             if let Some(max) = c.max_items {
                 out.extend(quote! { rt::check::max_items(#wire, #value.len(), #max)?; });
+            }
+            if let Some(items) = &c.items {
+                // Each item is checked as a value of its own (no field name); the runtime
+                // adds `wire[index]` to the path of a failure.
+                let checks = constraint_checks(items, item, &lit(""), false);
+                if !checks.is_empty() {
+                    out.extend(quote! {
+                        rt::check::items(#wire, #value, |value| { #checks Ok(()) })?;
+                    });
+                }
             }
         }
         _ => {}

@@ -761,6 +761,10 @@ pub(super) fn constraints(schema: &Schema) -> Constraints {
         SchemaKind::Type(Type::Array(a)) => {
             c.min_items = a.min_items.map(|v| v as u64).filter(|v| *v > 0);
             c.max_items = a.max_items.map(|v| v as u64);
+            // Items given inline (a `$ref`'d item type checks itself).
+            if let Some(ReferenceOr::Item(item)) = &a.items {
+                c.items = Some(Box::new(constraints(item))).filter(|c| !c.is_empty());
+            }
         }
         SchemaKind::Any(a) => {
             c.min_length = a.min_length.map(|v| v as u64).filter(|v| *v > 0);
