@@ -113,6 +113,10 @@ pub struct Field {
     pub optional: bool,
     /// Required but may be `null`: serialized as `null` rather than skipped.
     pub nullable: bool,
+    /// Optional and nullable in a type that only requests carry (a PATCH body):
+    /// `Option<Option<T>>`, where `Some(None)` sends `null` to clear the value
+    /// and `None` leaves it out.
+    pub clearable: bool,
     /// Stored behind a `Box` to break a cycle.
     pub boxed: bool,
     /// A link to another resource, left out of the default `select`.

@@ -127,6 +127,21 @@ impl Fields {
         }
     }
 
+    /// A field that may be absent (`None`), `null` (`Some(None)`) or a value; for request
+    /// types where `null` means "clear it".
+    pub fn clearable<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Option<T>> {
+        match self.map.remove(name)? {
+            Value::Null => Some(None),
+            value => match T::deserialize(value) {
+                Ok(value) => Some(Some(value)),
+                Err(e) => {
+                    self.fail_field(name, e);
+                    None
+                }
+            },
+        }
+    }
+
     /// A list field that must be present.
     pub fn required_list<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Vec<T>> {
         match self.map.remove(name) {
@@ -349,6 +364,32 @@ mod tests {
             e.to_string(),
             "field `sizes`: item 1: invalid value: integer `-1`, expected u8"
         );
+    }
+
+    #[test]
+    fn clearable_fields_tell_null_from_absent() {
+        #[derive(Debug)]
+        struct Patch(Option<Option<String>>, Option<Option<String>>);
+        impl<'de> Deserialize<'de> for Patch {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                read(d, |o| Some(Patch(o.clearable("a"), o.clearable("b"))))
+            }
+        }
+        impl Serialize for Patch {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut w = Writer::new(serializer);
+                w.optional("a", &self.0);
+                w.optional("b", &self.1);
+                w.end()
+            }
+        }
+        let p: Patch = serde_json::from_value(json!({"a": null})).unwrap();
+        assert_eq!((p.0.clone(), p.1.clone()), (Some(None), None));
+        assert_eq!(serde_json::to_value(&p).unwrap(), json!({"a": null}));
+        let p = Patch(Some(Some("x".into())), None);
+        assert_eq!(serde_json::to_value(&p).unwrap(), json!({"a": "x"}));
+        let e = serde_json::from_value::<Patch>(json!({"b": 1})).unwrap_err();
+        assert!(e.to_string().starts_with("field `b`: invalid type"), "{e}");
     }
 
     #[test]

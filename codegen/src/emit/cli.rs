@@ -79,16 +79,25 @@ fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
                 ));
                 inits.push(quote! { #field: None });
             }
+            // A flag sets a value; clearing one (`null`) is left to code.
             Shape::Scalar => {
                 fields.push(scalar_field(api, f));
-                inits.push(quote! { #field: self.#field });
+                inits.push(if f.clearable {
+                    quote! { #field: self.#field.map(Some) }
+                } else {
+                    quote! { #field: self.#field }
+                });
             }
             Shape::List => {
                 fields.push(list_field(api, f));
-                inits.push(if f.optional {
-                    quote! { #field: (!self.#field.is_empty()).then_some(self.#field) }
-                } else {
-                    quote! { #field: self.#field }
+                inits.push(match (f.optional, f.clearable) {
+                    (true, true) => {
+                        quote! { #field: (!self.#field.is_empty()).then_some(Some(self.#field)) }
+                    }
+                    (true, false) => {
+                        quote! { #field: (!self.#field.is_empty()).then_some(self.#field) }
+                    }
+                    _ => quote! { #field: self.#field },
                 });
             }
         }

@@ -150,6 +150,7 @@ fn struct_serde(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
         // Lists are read item by item by the runtime (cheaper to compile than `Vec`'s impl).
         let list = !f.nullable && !f.boxed && matches!(f.ty, TypeRef::List(_));
         match (skip_absent(f), list) {
+            _ if f.clearable => quote! { #field: object.clearable(#wire), },
             (true, false) => quote! { #field: object.optional(#wire), },
             (true, true) => quote! { #field: object.optional_list(#wire), },
             (false, false) => quote! { #field: object.required(#wire)?, },
@@ -196,11 +197,19 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
     if f.boxed {
         ty = quote! { Box<#ty> };
     }
+    if f.clearable {
+        ty = quote! { Option<#ty> };
+    }
     if f.optional {
         ty = quote! { Option<#ty> };
     }
+    let clear_doc = f.clearable.then(|| {
+        let gap = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
+        quote! { #gap #[doc = " `Some(None)` sends `null`, which clears the value."] }
+    });
     quote! {
         #docs
+        #clear_doc
         pub #name: #ty,
     }
 }
@@ -215,7 +224,9 @@ fn field_checks(f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
     if direct.is_none() && nested.is_none() {
         return TokenStream::new();
     }
-    if f.optional {
+    if f.clearable {
+        quote! { if let Some(Some(value)) = &self.#name { #direct #nested } }
+    } else if f.optional {
         quote! { if let Some(value) = &self.#name { #direct #nested } }
     } else {
         quote! { { let value = &self.#name; #direct #nested } }

@@ -331,6 +331,8 @@ impl<'a> TypeBuilder<'a> {
                 ty,
                 optional: !required || nullable,
                 nullable: required && nullable,
+                // Settled once it is known which types only requests carry.
+                clearable: !required && nullable,
                 boxed: false,
                 relation,
                 constraints,
@@ -615,6 +617,7 @@ impl<'a> TypeBuilder<'a> {
         for id in reachable(&self.types, &response_roots) {
             self.types[id.0].in_response = true;
         }
+        settle_clearable(&mut self.types);
         box_cycles(&mut self.types);
         mark_defaultable(&mut self.types);
         (self.types, self.warnings)
@@ -923,6 +926,20 @@ fn strongly_connected(graph: &[Vec<TypeId>]) -> Vec<usize> {
 
 /// Request structs derive `Default` when every required field's type has one,
 /// so callers can write `..Default::default()`.
+/// Optional nullable fields get a way to send `null` only in types that just
+/// requests carry: in a response, `null` and absent mean the same, and a
+/// second `Option` would only be in the reader's way.
+fn settle_clearable(types: &mut [TypeDef]) {
+    for def in types {
+        let request_only = def.in_request && !def.in_response;
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for f in &mut s.fields {
+                f.clearable &= request_only;
+            }
+        }
+    }
+}
+
 fn mark_defaultable(types: &mut [TypeDef]) {
     loop {
         let mut changed = false;

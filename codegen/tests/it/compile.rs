@@ -55,7 +55,16 @@ fn generated_crate_checks_without_warnings() {
     }
     let started = Instant::now();
     let output = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--message-format", "short"])
+        // With the `cli` feature, so the clap flags generated for request bodies are
+        // checked too.
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--features",
+            "cli",
+        ])
         .current_dir(dir.path())
         .env("CARGO_TARGET_DIR", root().join("target/generated-check"))
         .output()
