@@ -164,6 +164,77 @@ mod powerstore {
         assert_eq!(done.progress_percentage, None, "cleared after cutover");
     }
 
+    /// A PATCH body tells "leave it" (`None`) from "clear it" (`Some(None)`, sent as `null`):
+    /// after an import the destination volume's protection policy is set, kept while the
+    /// volume is renamed, then removed.
+    #[tokio::test]
+    async fn a_volume_policy_is_set_kept_and_cleared_with_null() {
+        use migrate_clients::powerstore::operations::{
+            VolumeCollectionQueryParams, VolumeInstanceQueryParams, VolumeModifyParams,
+        };
+        use migrate_clients::powerstore::types::VolumeModify;
+        let sim = sim().await;
+        let client = client(&sim, &ConnectOptions::default());
+        let volumes = client
+            .volume_collection_query(&VolumeCollectionQueryParams::default())
+            .await
+            .unwrap()
+            .into_body();
+        let id = volumes[0].id.clone().expect("an id");
+        let policy = || async {
+            client
+                .volume_instance_query(&id, &VolumeInstanceQueryParams::default())
+                .await
+                .unwrap()
+                .into_body()
+        };
+        let modify = |body: VolumeModify| {
+            let client = &client;
+            let id = id.clone();
+            async move {
+                client
+                    .volume_modify(&id, &body, &VolumeModifyParams::default())
+                    .await
+                    .unwrap()
+            }
+        };
+
+        modify(VolumeModify {
+            protection_policy_id: Some(Some("pp-gold".into())),
+            ..VolumeModify::default()
+        })
+        .await;
+        assert_eq!(
+            policy().await.protection_policy_id.as_deref(),
+            Some("pp-gold")
+        );
+
+        modify(VolumeModify {
+            name: Some("imported-data-01".into()),
+            ..VolumeModify::default()
+        })
+        .await;
+        let volume = policy().await;
+        assert_eq!(volume.name.as_deref(), Some("imported-data-01"));
+        assert_eq!(volume.protection_policy_id.as_deref(), Some("pp-gold"));
+
+        modify(VolumeModify {
+            protection_policy_id: Some(None),
+            ..VolumeModify::default()
+        })
+        .await;
+        assert_eq!(policy().await.protection_policy_id, None);
+        // The clearing body itself, as the client serializes it.
+        let clear = VolumeModify {
+            protection_policy_id: Some(None),
+            ..VolumeModify::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&clear).unwrap(),
+            serde_json::json!({"protection_policy_id": null})
+        );
+    }
+
     /// Every query with its generated default `select` (every plain field of the model) is
     /// answered, and the fields come back filled in.
     #[tokio::test]

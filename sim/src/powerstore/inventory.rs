@@ -126,7 +126,10 @@ impl RemoteSystem {
 pub(crate) struct Volume {
     pub(crate) id: String,
     pub(crate) name: String,
-    size: i64,
+    pub(crate) description: Option<String>,
+    pub(crate) size: i64,
+    pub(crate) protection_policy_id: Option<String>,
+    pub(crate) qos_performance_policy_id: Option<String>,
     created: DateTime<Utc>,
 }
 
@@ -168,7 +171,10 @@ impl Volume {
         Volume {
             id,
             name,
+            description: None,
             size,
+            protection_policy_id: None,
+            qos_performance_policy_id: None,
             created,
         }
     }
@@ -187,7 +193,7 @@ impl Volume {
         json!({
             "id": self.id,
             "name": self.name,
-            "description": null,
+            "description": self.description,
             "type": "Primary",
             "wwn": format!("naa.68ccf098{wwn_tail}"),
             "nsid": nsid,
@@ -198,9 +204,9 @@ impl Volume {
             "logical_used": self.size / 4,
             "node_affinity": "System_Select_At_Attach",
             "creation_timestamp": timestamp(self.created),
-            "protection_policy_id": null,
+            "protection_policy_id": self.protection_policy_id,
             "performance_policy_id": "default_medium",
-            "qos_performance_policy_id": null,
+            "qos_performance_policy_id": self.qos_performance_policy_id,
             "is_replication_destination": false,
             "migration_session_id": null,
             "metro_replication_session_id": null,

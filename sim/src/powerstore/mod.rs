@@ -87,7 +87,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router<Arc<Shared>> {
         .route("/api/rest/remote_system", get(list_remote_systems))
         .route("/api/rest/remote_system/{id}", get(get_remote_system))
         .route("/api/rest/volume", get(list_volumes))
-        .route("/api/rest/volume/{id}", get(get_volume))
+        .route(
+            "/api/rest/volume/{id}",
+            get(get_volume).patch(modify_volume),
+        )
         .route("/api/rest/volume_group", get(list_volume_groups))
         .route("/api/rest/volume_group/{id}", get(get_volume_group))
         .route_layer(middleware::from_fn_with_state(shared, authenticate))
@@ -598,6 +601,88 @@ inventory_routes!(
     "volume group",
     no_memberships
 );
+
+/// `PATCH /volume/{id}`: name, description, size (grow only) and the two policy ids, where
+/// `null` removes a policy. Synchronous only: the simulator has no volume jobs, so
+/// `is_async=true` is refused rather than answered with a job that would not be real.
+async fn modify_volume(
+    State(shared): Shd,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    body: Bytes,
+) -> Response {
+    let mut store = lock(&shared.powerstore);
+    flatten((|| -> Result<Response, PsError> {
+        if is_async(&query_pairs(&raw)) {
+            return Err(PsError::bad_request(
+                "The simulator changes volumes synchronously only; leave out is_async.",
+            ));
+        }
+        let body = json_body(&body)?;
+        let fields = body
+            .as_object()
+            .ok_or_else(|| PsError::bad_request("The request body must be a JSON object."))?;
+        let volumes = &mut store.inventory.volumes;
+        let index = volumes
+            .iter()
+            .position(|v| v.id == id)
+            .ok_or_else(|| PsError::not_found("volume", &id))?;
+        let mut volume = volumes[index].clone();
+        for (key, value) in fields {
+            let text = |min: usize, max: usize| -> Result<String, PsError> {
+                match value.as_str() {
+                    Some(s) if (min..=max).contains(&s.chars().count()) => Ok(s.to_owned()),
+                    _ => Err(PsError::bad_request(format!(
+                        "The property {key} must be a string of {min} to {max} characters."
+                    ))
+                    .with_argument(key.as_str())),
+                }
+            };
+            let policy = || -> Result<Option<String>, PsError> {
+                if value.is_null() {
+                    Ok(None)
+                } else {
+                    text(1, 64).map(Some)
+                }
+            };
+            match key.as_str() {
+                "name" => {
+                    let name = text(1, 128)?;
+                    if volumes.iter().any(|v| v.name == name && v.id != id) {
+                        return Err(PsError::bad_request(format!(
+                            "A volume named {name} already exists."
+                        ))
+                        .with_argument(name));
+                    }
+                    volume.name = name;
+                }
+                "description" => volume.description = Some(text(0, 128)?),
+                "size" => {
+                    let size = value.as_i64().ok_or_else(|| {
+                        PsError::bad_request("The property size must be an integer.")
+                    })?;
+                    if size < volume.size {
+                        return Err(PsError::invalid_state(format!(
+                            "A volume can only grow: {size} is less than its size {}.",
+                            volume.size
+                        )));
+                    }
+                    volume.size = size;
+                }
+                "protection_policy_id" => volume.protection_policy_id = policy()?,
+                "qos_performance_policy_id" => volume.qos_performance_policy_id = policy()?,
+                other => {
+                    return Err(PsError::bad_request(format!(
+                        "The property {other} of a volume cannot be changed in the simulator."
+                    ))
+                    .with_argument(other))
+                }
+            }
+        }
+        volumes[index] = volume;
+        Ok(StatusCode::NO_CONTENT.into_response())
+    })())
+}
 
 /// The seeded ids, for the admin API and the startup banner.
 pub(crate) fn seed_summary(store: &PsStore) -> Value {
