@@ -63,6 +63,10 @@ fn main() {
         best_of(|| drop(format::format(&spec.name, tokens.clone()))),
     ));
     stages.push((
+        "emit + format, parts on threads",
+        best_of(|| drop(format::format_parts(&spec.name, &api, &emit::PARTS))),
+    ));
+    stages.push((
         "whole pipeline",
         best_of(|| {
             drop(

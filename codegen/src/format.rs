@@ -6,7 +6,9 @@
 
 use proc_macro2::TokenStream;
 
+use crate::emit::Part;
 use crate::error::Error;
+use crate::ir::Api;
 
 /// The first line of every generated file.
 pub const HEADER: &str =
@@ -14,17 +16,48 @@ pub const HEADER: &str =
 
 /// Formats generated items with prettyplease.
 pub fn format(file: &str, tokens: TokenStream) -> Result<String, Error> {
+    Ok(with_header(file, &unparse(file, tokens)?))
+}
+
+/// Emits and formats each part of a module on a thread of its own and joins
+/// them in order: the same text as formatting the whole module at once
+/// (prettyplease formats top-level items independently), in the time of the
+/// largest part. Token streams cannot cross threads, so each thread emits its
+/// own part.
+pub fn format_parts(file: &str, api: &Api, parts: &[Part]) -> Result<String, Error> {
+    let texts = std::thread::scope(|scope| {
+        let handles: Vec<_> = parts
+            .iter()
+            .map(|part| scope.spawn(move || unparse(file, part(api))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(Error::in_file(
+                        file,
+                        "internal error: emitting or formatting a part of the code panicked"
+                            .to_string(),
+                    ))
+                })
+            })
+            .collect::<Result<Vec<String>, Error>>()
+    })?;
+    Ok(with_header(file, &texts.concat()))
+}
+
+fn unparse(file: &str, tokens: TokenStream) -> Result<String, Error> {
     let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::in_file(
             file,
             format!("internal error: the generated code does not parse: {e}"),
         )
     })?;
-    Ok(format!(
-        "{HEADER}// Spec: {}\n\n{}",
-        file_name(file),
-        prettyplease::unparse(&syntax)
-    ))
+    Ok(prettyplease::unparse(&syntax))
+}
+
+fn with_header(file: &str, code: &str) -> String {
+    format!("{HEADER}// Spec: {}\n\n{code}", file_name(file))
 }
 
 /// The spec's file name without its directory, so output does not depend on

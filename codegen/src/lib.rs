@@ -89,7 +89,7 @@ fn generate_inner(spec: &Source, overlays: &[Source]) -> Result<Generated, Error
         upgraded: &upgraded,
     };
     let api = normalize::normalize(&origin, &parsed, &mut warnings)?;
-    let code = format::format(file, emit::module(&api))?;
+    let code = format::format_parts(file, &api, &emit::PARTS)?;
     Ok(Generated {
         code,
         title: api.title.clone(),

@@ -16,52 +16,72 @@ use quote::{format_ident, quote};
 use crate::ir::{Api, Docs, TypeRef};
 
 /// The whole module for one spec.
-pub fn module(api: &Api) -> TokenStream {
-    let types = with_imports(types::emit(api));
-    let operations = with_imports(operations::emit(api));
-    let client = client::emit(api);
-    let cli = cli::emit(api);
-    let operations_mod = (!operations.is_empty()).then(|| {
-        quote! {
-            /// Per-operation inputs and response enums.
-            pub mod operations {
-                #operations
-            }
-        }
-    });
-    quote! {
-        use ::migrate_runtime as rt;
+/// One top-level part of the generated module. The parts are emitted and
+/// formatted independently (on threads of their own in
+/// [`crate::format::format_parts`]) and concatenated in this order.
+pub type Part = fn(&Api) -> TokenStream;
 
+/// The module's parts, in output order.
+pub const PARTS: [Part; 5] = [header, types_mod, operations_mod, client::emit, cli::emit];
+
+/// The whole module for one spec as one token stream (the parts in order).
+pub fn module(api: &Api) -> TokenStream {
+    PARTS.iter().map(|part| part(api)).collect()
+}
+
+fn header(_: &Api) -> TokenStream {
+    quote! { use ::migrate_runtime as rt; }
+}
+
+fn types_mod(api: &Api) -> TokenStream {
+    let types = with_imports(types::emit(api));
+    quote! {
         /// The spec's schemas as Rust types.
         pub mod types {
             #types
         }
-
-        #operations_mod
-
-        #client
-
-        #cli
     }
 }
 
-/// Adds the imports a submodule body uses: the runtime as `rt`, and the
-/// sibling `types` module.
+fn operations_mod(api: &Api) -> TokenStream {
+    let operations = with_imports(operations::emit(api));
+    if operations.is_empty() {
+        return operations;
+    }
+    quote! {
+        /// Per-operation inputs and response enums.
+        pub mod operations {
+            #operations
+        }
+    }
+}
+
+/// `body` with the imports it needs: the runtime as `rt`, and `super::types`.
 fn with_imports(body: TokenStream) -> TokenStream {
     if body.is_empty() {
         return body;
     }
-    let text = body.to_string();
-    let runtime = text
-        .contains("rt ::")
-        .then(|| quote! { use ::migrate_runtime as rt; });
-    let types = text
-        .contains("types ::")
-        .then(|| quote! { use super::types; });
+    let runtime = mentions(&body, "rt").then(|| quote! { use ::migrate_runtime as rt; });
+    let types = mentions(&body, "types").then(|| quote! { use super::types; });
     quote! { #runtime #types #body }
 }
 
-/// An identifier, raw when it needs to be.
+/// Whether `name` is a path's first segment somewhere in `tokens` (`name::…`).
+/// Walks the tokens rather than printing them: the types module alone is most
+/// of the output.
+fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    use proc_macro2::TokenTree;
+    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+    trees.iter().enumerate().any(|(i, tree)| match tree {
+        TokenTree::Group(group) => mentions(&group.stream(), name),
+        TokenTree::Ident(ident) => {
+            let colon = |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+            ident == name && colon(trees.get(i + 1)) && colon(trees.get(i + 2))
+        }
+        _ => false,
+    })
+}
+
 pub(crate) fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
         Some(raw) => Ident::new_raw(raw, Span::call_site()),

@@ -52,3 +52,29 @@ fn output_is_deterministic() {
         assert_eq!(snapshot_of(spec), snapshot_of(spec), "{spec}");
     }
 }
+
+/// `generate` emits and formats the module's parts on threads of their own; the text must be
+/// exactly that of formatting the whole module at once.
+#[test]
+fn parts_formatted_apart_join_into_the_whole_module() {
+    use migrate_codegen::{emit, format, load, normalize, overlay, upgrade};
+    for spec in specs_in("specs") {
+        let source = source(&spec);
+        let mut document = load::parse(&source).unwrap();
+        for o in overlays_for(&spec) {
+            overlay::apply(&mut document, &o, &mut Vec::new()).unwrap();
+        }
+        let dialect = load::dialect(&source.name, &document).unwrap();
+        let upgraded = upgrade::upgrade(&source.name, dialect, document).unwrap();
+        let parsed: openapiv3::OpenAPI = serde_json::from_value(upgraded.clone()).unwrap();
+        let origin = normalize::Origin {
+            file: &source.name,
+            dialect,
+            upgraded: &upgraded,
+        };
+        let api = normalize::normalize(&origin, &parsed, &mut Vec::new()).unwrap();
+        let whole = format::format(&source.name, emit::module(&api)).unwrap();
+        let parts = format::format_parts(&source.name, &api, &emit::PARTS).unwrap();
+        assert!(whole == parts, "{spec}: the parts differ from the whole");
+    }
+}
