@@ -140,11 +140,17 @@ pub enum ImportSession {
         /// The new schedule.
         #[command(flatten)]
         body: powerstore::cli::ImportSessionModifyArgs,
+        /// Run the change as a job (is_async=true) and print the job id.
+        #[arg(long = "async")]
+        is_async: bool,
     },
     /// Delete the record of a finished session.
     Delete {
         /// Session id, or name:NAME.
         id: String,
+        /// Run the delete as a job (is_async=true) and print the job id.
+        #[arg(long = "async")]
+        is_async: bool,
     },
     /// Commit a session in Ready_For_Cutover.
     Cutover(ActionArgs),

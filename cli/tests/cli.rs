@@ -348,6 +348,48 @@ fn async_actions_print_a_job_to_get_and_wait_for() {
     ]);
     assert_eq!(state(&cancelled), "Cancelled", "{cancelled}");
 
+    // delete --async prints the job; once it completes the session is gone.
+    let deleting = sim.json(&["import-session", "delete", "name:async03", "--async"]);
+    assert_eq!(deleting["action"], "delete", "{deleting}");
+    let job = deleting["job_id"].as_str().expect("a job id").to_string();
+    let done = sim.json(&["job", "wait", &job]);
+    assert_eq!(done["phase"], "Completed", "{done}");
+    let (code, _, stderr) = sim.run(&["import-session", "get", "name:async03"]);
+    assert_eq!(code, 3, "{stderr}");
+    let deletes = sim
+        .handle
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .collect::<Vec<_>>();
+    assert_eq!(deletes.len(), 1);
+    assert_eq!(deletes[0].query.as_deref(), Some("is_async=true"));
+
+    // modify --async reschedules a scheduled session through a job.
+    let mut args = create_args("async04", &remote, "res_cg_7");
+    args.extend(["--scheduled-timestamp", "2099-01-01T00:00:00Z"]);
+    sim.json(&args);
+    let scheduled = sim.json(&["import-session", "get", "name:async04"]);
+    assert_eq!(state(&scheduled), "Scheduled", "{scheduled}");
+    let changing = sim.json(&[
+        "import-session",
+        "modify",
+        "name:async04",
+        "--scheduled-timestamp",
+        "2099-06-01T12:00:00Z",
+        "--async",
+    ]);
+    let job = changing["job_id"].as_str().expect("a job id").to_string();
+    let done = sim.json(&["job", "wait", &job]);
+    assert_eq!(done["phase"], "Completed", "{done}");
+    let session = sim.json(&["import-session", "get", "name:async04"]);
+    assert!(
+        session["scheduled_timestamp"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("2099-06-01T12:00:00")),
+        "{session}"
+    );
+
     let (code, stdout, _) = sim.run(&["--dry-run", "import-session", "cutover", &id, "--async"]);
     assert_eq!(code, 0);
     assert!(

@@ -57,43 +57,39 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
             let session = get(&client, &id).await?;
             ctx.printer.one(&session)
         }
-        ImportSession::Modify { id, body } => {
+        ImportSession::Modify { id, body, is_async } => {
             let body = body.into_body();
             body.validate()?;
-            if ctx.dry_run(
-                Service::PowerStore,
-                "PATCH",
-                &format!("/import_session/{id}"),
-                Some(&body),
-            )? {
+            let path = with_async(format!("/import_session/{id}"), is_async);
+            if ctx.dry_run(Service::PowerStore, "PATCH", &path, Some(&body))? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
             let id = resolve(&client, &id).await?;
-            let params = operations::ImportSessionModifyParams::default();
+            let params = operations::ImportSessionModifyParams {
+                is_async: is_async.then_some(true),
+            };
             let job = client
                 .import_session_modify(&id, &body, &params)
                 .await?
                 .into_body();
-            finish_action(ctx, &client, &id, "modify", job, false, false, &[]).await
+            finish_action(ctx, &client, &id, "modify", job, false, is_async, &[]).await
         }
-        ImportSession::Delete { id } => {
-            if ctx.dry_run::<()>(
-                Service::PowerStore,
-                "DELETE",
-                &format!("/import_session/{id}"),
-                None,
-            )? {
+        ImportSession::Delete { id, is_async } => {
+            let path = with_async(format!("/import_session/{id}"), is_async);
+            if ctx.dry_run::<()>(Service::PowerStore, "DELETE", &path, None)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
             let id = resolve(&client, &id).await?;
-            let params = operations::ImportSessionDeleteParams::default();
+            let params = operations::ImportSessionDeleteParams {
+                is_async: is_async.then_some(true),
+            };
             let job = client
                 .import_session_delete(&id, &params)
                 .await?
                 .into_body();
-            finish_action(ctx, &client, &id, "delete", job, false, false, &[]).await
+            finish_action(ctx, &client, &id, "delete", job, false, is_async, &[]).await
         }
         ImportSession::Cutover(a) => action(ctx, a, "cutover", &[State::ImportCompleted]).await,
         ImportSession::Cancel { action: a, body } => {
@@ -354,8 +350,19 @@ async fn action(
 
 /// The path of an action, as --dry-run shows it.
 fn action_path(args: &ActionArgs, action: &str) -> String {
-    let query = if args.is_async { "?is_async=true" } else { "" };
-    format!("/import_session/{}/{action}{query}", args.id)
+    with_async(
+        format!("/import_session/{}/{action}", args.id),
+        args.is_async,
+    )
+}
+
+/// `path` as --dry-run shows it, with `?is_async=true` when --async was given.
+fn with_async(path: String, is_async: bool) -> String {
+    if is_async {
+        path + "?is_async=true"
+    } else {
+        path
+    }
 }
 
 /// After an action: waits for its job (202) unless --async was given without --wait, and with
