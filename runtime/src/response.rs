@@ -326,6 +326,29 @@ mod tests {
     }
 
     #[test]
+    fn one_call_decodes_and_wraps() {
+        let r = raw(202, r#"{"id":"j1"}"#)
+            .json_into::<Value, _, ()>(Some)
+            .unwrap();
+        assert_eq!(
+            (r.status, r.body),
+            (202, Some(serde_json::json!({"id": "j1"})))
+        );
+        let r = raw(204, "").empty_as::<Option<Value>, ()>(None).unwrap();
+        assert_eq!(r.body, None);
+        let r = raw(200, "hi").text_into::<_, ()>(|t| t.len()).unwrap();
+        assert_eq!(r.body, 2);
+        let list = raw(200, "[1,2]").json_list::<u8, ()>().unwrap().into_body();
+        assert_eq!(list, vec![1, 2]);
+        match raw(200, r#"[1,"x"]"#).json_list::<u8, ()>() {
+            Err(Error::Decode { source, .. }) => {
+                assert!(source.to_string().starts_with("item 1: "), "{source}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn duplicate_keys_decode() {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]

@@ -112,6 +112,46 @@ async fn errors_and_bad_ranges_end_the_stream_with_an_error() {
     assert!(matches!(err, Error::Decode { status: 206, .. }), "{err}");
 }
 
+#[tokio::test]
+async fn an_item_that_does_not_decode_is_an_error_naming_it_after_the_good_ones() {
+    let server = MockServer::start().await;
+    page(
+        &server,
+        0,
+        ResponseTemplate::new(200).set_body_json(json!([{"id": 1}, {"id": "two"}])),
+    )
+    .await;
+    let mut items = list(&server);
+    assert_eq!(items.try_next().await.unwrap(), Some(Volume { id: 1 }));
+    match items.try_next().await {
+        Err(Error::Decode {
+            status: 200,
+            raw,
+            operation,
+            ..
+        }) => {
+            assert_eq!(raw, r#"{"id":"two"}"#);
+            assert_eq!(operation, "GET volume");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_could_not_be_built_is_the_only_item() {
+    let t = transport("http://127.0.0.1:9/api/rest".into(), Auth::None);
+    let invalid: Error<ErrorResponse> = Error::InvalidRequest {
+        operation: "volume_collection_query".into(),
+        message: "bad".into(),
+    };
+    let items: Vec<Result<Volume, _>> =
+        futures::StreamExt::collect(paging::content_range(&t, Err(invalid), 2)).await;
+    assert!(
+        matches!(items.as_slice(), [Err(Error::InvalidRequest { .. })]),
+        "{items:?}"
+    );
+}
+
 #[derive(Deserialize)]
 struct Details {
     items: Option<Vec<Message>>,
