@@ -132,13 +132,7 @@ impl Fields {
     pub fn clearable<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<Option<T>> {
         match self.map.remove(name)? {
             Value::Null => Some(None),
-            value => match T::deserialize(value) {
-                Ok(value) => Some(Some(value)),
-                Err(e) => {
-                    self.fail_field(name, e);
-                    None
-                }
-            },
+            value => Some(Some(self.decode(name, value)?)),
         }
     }
 

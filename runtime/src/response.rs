@@ -114,31 +114,13 @@ impl RawResponse {
 
     /// Decodes a JSON body (duplicate keys allowed; an empty body reads as `null`, which
     /// suits `Option<_>` and `()`).
-    ///
-    /// Generated code calls this once per response type, so it is kept to the part that has
-    /// to know `T` (plain `match`es: combinators and their closures would be compiled per type
-    /// too); reading the JSON and building errors are shared.
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        let value = match self.json_value() {
-            Ok(value) => value,
-            Err(source) => return Err(self.decode_error(source)),
-        };
-        match T::deserialize(value) {
-            Ok(body) => Ok(self.into_response(body)),
-            Err(e) => Err(self.decode_error(e.into())),
-        }
+        self.decode_json(T::deserialize)
     }
 
     /// Decodes a JSON array body item by item (see [`crate::object::list`]).
     pub fn json_list<T: DeserializeOwned, E>(self) -> Result<Response<Vec<T>>, Error<E>> {
-        let value = match self.json_value() {
-            Ok(value) => value,
-            Err(source) => return Err(self.decode_error(source)),
-        };
-        match crate::object::list(value) {
-            Ok(body) => Ok(self.into_response(body)),
-            Err(e) => Err(self.decode_error(e.into())),
-        }
+        self.decode_json(crate::object::list)
     }
 
     /// Decodes a JSON body as `T` and wraps it, e.g. into the variant of an operation's
@@ -147,12 +129,32 @@ impl RawResponse {
         self,
         wrap: fn(T) -> U,
     ) -> Result<Response<U>, Error<E>> {
+        let Response {
+            status,
+            headers,
+            body,
+        } = self.decode_json(T::deserialize)?;
+        Ok(Response {
+            status,
+            headers,
+            body: wrap(body),
+        })
+    }
+
+    /// What the JSON decoders share. Generated code meets it once per response type, so it is
+    /// kept to the part that has to know `T`, with plain `match`es (combinators and their
+    /// closures would be compiled per type too); reading the JSON and building errors are
+    /// compiled once.
+    fn decode_json<T, E>(
+        self,
+        decode: fn(Value) -> serde_json::Result<T>,
+    ) -> Result<Response<T>, Error<E>> {
         let value = match self.json_value() {
             Ok(value) => value,
             Err(source) => return Err(self.decode_error(source)),
         };
-        match T::deserialize(value) {
-            Ok(body) => Ok(self.into_response(wrap(body))),
+        match decode(value) {
+            Ok(body) => Ok(self.into_response(body)),
             Err(e) => Err(self.decode_error(e.into())),
         }
     }
