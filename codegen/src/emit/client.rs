@@ -423,10 +423,7 @@ fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
             .responses
             .iter()
             .map(|r| proc_macro2::Literal::u16_unsuffixed(r.status));
-        let decode = match body {
-            ResponseBody::Json(TypeRef::List(_)) => format_ident!("json_list"),
-            body => decoder(body),
-        };
+        let decode = decoder(body);
         return quote! { #(#statuses)|* => response.#decode(), };
     }
     let mut out = TokenStream::new();
@@ -447,16 +444,14 @@ fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
                 quote! { #status => response.empty_as(None), }
             }
             (_, ResponseBody::Empty) => quote! { #status => response.empty_as(#wrap), },
+            (_, ResponseBody::Json(_)) => {
+                // The body type cannot be inferred through the wrapper, so it is named.
+                let ty = body_type(api, &r.body);
+                quote! { #status => response.json_into::<#ty, _, _>(#wrap), }
+            }
             (_, body) => {
                 let decode = format_ident!("{}_into", decoder(body));
-                let ty = body_type(api, body);
-                match body {
-                    // The body type cannot be inferred through the wrapper, so it is named.
-                    ResponseBody::Json(_) => {
-                        quote! { #status => response.#decode::<#ty, _, _>(#wrap), }
-                    }
-                    _ => quote! { #status => response.#decode(#wrap), },
-                }
+                quote! { #status => response.#decode(#wrap), }
             }
         });
     }
@@ -466,6 +461,8 @@ fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
 fn decoder(body: &ResponseBody) -> proc_macro2::Ident {
     match body {
         ResponseBody::Empty => format_ident!("empty"),
+        // Lists are read item by item by the runtime (cheaper to compile than `Vec`'s impl).
+        ResponseBody::Json(TypeRef::List(_)) => format_ident!("json_list"),
         ResponseBody::Json(_) => format_ident!("json"),
         ResponseBody::Text => format_ident!("text"),
         ResponseBody::Binary => format_ident!("bytes"),
