@@ -1,8 +1,10 @@
 //! Named types → structs, enums, unions and aliases.
 //!
-//! Structs derive serde and `Debug`; request structs also get `Default` (when
-//! every required field has one) and a `Validate` impl that checks the spec's
-//! constraints. String enums keep values the spec does not list in a catch-all
+//! Structs derive `Debug` and `Clone` and implement serde's traits with one
+//! runtime call per field (`rt::object`); request structs also get `Default`
+//! (when every required field has one) and a `Validate` impl that checks the
+//! spec's constraints, list items included. Optional nullable fields of types
+//! only requests carry are `Option<Option<T>>`, so a PATCH can send `null`. String enums keep values the spec does not list in a catch-all
 //! variant, through one-line serde impls that call the runtime. Unions pick
 //! their variant by the discriminator property and keep unknown ones as JSON.
 
