@@ -151,6 +151,27 @@ impl Namespace {
             .unwrap_or_default()
     }
 
+    /// Claims `name` together with the names made from it by `suffixes`
+    /// (`name_request`, ...), numbering `name` until every one of them is free,
+    /// so a generated helper never meets another item's name.
+    pub fn claim_with(&mut self, name: &str, suffixes: &[&str]) -> String {
+        let bare = unraw(name);
+        let derived = |candidate: &str| -> Vec<String> {
+            let bare = unraw(candidate);
+            suffixes.iter().map(|s| format!("{bare}{s}")).collect()
+        };
+        let chosen = std::iter::once(name.to_string())
+            .chain((2..).map(|n| format!("{bare}{n}")))
+            .find(|candidate| {
+                !self.taken.contains(candidate)
+                    && derived(candidate).iter().all(|d| !self.taken.contains(d))
+            })
+            .unwrap_or_default();
+        self.taken.extend(derived(&chosen));
+        self.taken.insert(chosen.clone());
+        chosen
+    }
+
     /// Whether `name` is taken.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
@@ -232,6 +253,15 @@ mod tests {
         assert_eq!(ns.claim("FooBar"), "FooBar2");
         assert_eq!(ns.claim("FooBar"), "FooBar3");
         assert_eq!(ns.claim("Option"), "Option2");
+    }
+
+    #[test]
+    fn derived_names_are_claimed_with_their_base() {
+        let mut ns = Namespace::default();
+        assert_eq!(ns.claim_with("get", &["_request"]), "get");
+        assert_eq!(ns.claim_with("get_request", &["_request"]), "get_request2");
+        assert_eq!(ns.claim_with("get", &["_request"]), "get2");
+        assert!(ns.contains("get2_request") && ns.contains("get_request2_request"));
     }
 
     #[test]

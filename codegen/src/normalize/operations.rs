@@ -143,7 +143,8 @@ fn unique_names(
             } else {
                 base.clone()
             };
-            let name = names.claim(&wanted);
+            // Each operation also has a `_request` builder and may have a `_stream` twin.
+            let name = names.claim_with(&wanted, &["_request", "_stream"]);
             if name != *base {
                 types.push_warning(
                     origin.warning(at, format!("operation name {base} is taken; named {name}")),
