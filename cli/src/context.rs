@@ -17,7 +17,7 @@ use migrate_clients::ext::{
 };
 use migrate_clients::{lcm, powerstore, vipr};
 use migrate_runtime::wait::WaitOptions;
-use migrate_runtime::Secret;
+use migrate_runtime::{Request, Secret, Url};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::Global;
@@ -167,10 +167,10 @@ impl Service {
     fn auth_header(self) -> &'static str {
         match self {
             Service::PowerStore => {
-                "Authorization: Basic <redacted> (then DELL-EMC-TOKEN and a session cookie)"
+                "Authorization: Basic *** (then DELL-EMC-TOKEN and a session cookie)"
             }
-            Service::Lcm => "Authorization: Basic <redacted>",
-            Service::Vipr => "X-SDS-AUTH-TOKEN: <redacted> (from GET /login)",
+            Service::Lcm => "Authorization: Basic ***",
+            Service::Vipr => "X-SDS-AUTH-TOKEN: *** (from GET /login)",
         }
     }
 }
@@ -341,33 +341,24 @@ impl Context {
         self.global.dry_run
     }
 
-    /// With --dry-run, prints the request (secrets redacted) and returns true: the caller
-    /// then sends nothing.
-    pub fn dry_run<B: Serialize>(
-        &self,
-        service: Service,
-        method: &str,
-        path: &str,
-        body: Option<&B>,
-    ) -> Result<bool, Failure> {
+    /// With --dry-run, prints `request` as it would be sent (credentials hidden, see
+    /// `Request::preview`) with the service's authentication, and returns true: the caller then
+    /// sends nothing. The request comes from the generated client's own builder, so what is
+    /// shown is what would go out.
+    pub fn dry_run(&self, service: Service, request: &Request) -> Result<bool, Failure> {
         if !self.global.dry_run {
             return Ok(false);
         }
         let host = self.host(service)?;
-        println!(
-            "{method} {}{}{path}",
-            host.trim_end_matches('/'),
-            service.base_path()
-        );
+        let base = format!("{}{}", host.trim_end_matches('/'), service.base_path());
+        let base = Url::parse(&base)
+            .map_err(|e| Failure::usage(format!("--host {host}: not a URL: {e}")))?;
+        let preview = request.preview(&base);
+        let (first, rest) = preview.split_once('\n').unwrap_or((preview.as_str(), ""));
+        println!("{first}");
         println!("{}", service.auth_header());
-        if let Some(body) = body {
-            println!("Content-Type: application/json\n");
-            let mut value = serde_json::to_value(body)
-                .map_err(|e| Failure::usage(format!("cannot print the body: {e}")))?;
-            redact(&mut value);
-            let text = serde_json::to_string_pretty(&value)
-                .map_err(|e| Failure::usage(format!("cannot print the body: {e}")))?;
-            println!("{text}");
+        if !rest.is_empty() {
+            println!("{rest}");
         }
         Ok(true)
     }
@@ -389,27 +380,6 @@ impl Context {
             }
         }));
         line.join(" ")
-    }
-}
-
-/// Replaces the values of keys that name a secret (password, token, secret) in place.
-fn redact(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(fields) => {
-            for (key, field) in fields.iter_mut() {
-                let key = key.to_ascii_lowercase();
-                if ["password", "token", "secret"]
-                    .iter()
-                    .any(|s| key.contains(s))
-                {
-                    *field = serde_json::Value::from("<redacted>");
-                } else {
-                    redact(field);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
     }
 }
 

@@ -212,10 +212,37 @@ fn dry_run_prints_the_request_without_secrets() {
     assert!(out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("Users-Secret-9"), "{stdout}");
+    // LCM sends the import options as JSON in the `q` parameter; the password in it is hidden.
     assert!(
-        stdout.contains("\"userPassword\": \"<redacted>\""),
+        stdout.contains(r#"migration?q={"type":"import","importUsers":true,"userPassword":"***"}"#),
         "{stdout}"
     );
+
+    // The preview is the request the generated client builds: list filters and the default
+    // select are in its query.
+    let (code, stdout, stderr) = sim.run(&[
+        "--dry-run",
+        "import-session",
+        "list",
+        "--filter",
+        "state=eq.Failed",
+        "--order",
+        "name",
+        "--limit",
+        "5",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(first.starts_with("GET http://"), "{stdout}");
+    for part in [
+        "/api/rest/import_session?",
+        "select=id,type,name,",
+        "order=name",
+        "limit=5",
+        "state=eq.Failed",
+    ] {
+        assert!(first.contains(part), "{part} in {first}");
+    }
     assert!(sim.handle.requests().is_empty());
 }
 

@@ -43,6 +43,7 @@ pub use futures_util::stream::BoxStream;
 pub use http::HeaderMap;
 pub use reqwest::Method;
 pub use serde_json;
+pub use url::Url;
 
 /// A UTC timestamp (RFC 3339 in JSON).
 pub type DateTime = chrono::DateTime<chrono::Utc>;

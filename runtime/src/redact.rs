@@ -36,6 +36,37 @@ pub(crate) fn query_value<'a>(name: &str, value: &'a str) -> &'a str {
     }
 }
 
+/// Hides the values of password, token and secret fields anywhere in a JSON value.
+pub(crate) fn json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            for (name, field) in fields.iter_mut() {
+                if is_sensitive(name) {
+                    *field = serde_json::Value::from(HIDDEN);
+                } else {
+                    json(field);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(json),
+        _ => {}
+    }
+}
+
+/// A query value as a preview shows it: JSON (LCM's `q`) with its credential fields hidden,
+/// anything else as [`query_value`] would.
+pub(crate) fn query_preview(name: &str, value: &str) -> String {
+    if !is_sensitive(name) {
+        if let Ok(mut parsed @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) =
+            serde_json::from_str(value)
+        {
+            json(&mut parsed);
+            return parsed.to_string();
+        }
+    }
+    query_value(name, value).to_owned()
+}
+
 /// A URL as it may be logged.
 pub(crate) fn url(url: &Url) -> String {
     let mut shown = url.clone();
@@ -90,6 +121,24 @@ mod tests {
             assert!(!shown.contains(secret), "{shown}");
         }
         assert!(shown.contains("application/json"));
+    }
+
+    #[test]
+    fn json_credentials_are_hidden_at_any_depth() {
+        let mut v = serde_json::json!({"name": "a", "userPassword": "pw1",
+            "nested": [{"api_token": "t0k", "size": 1}]});
+        json(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"name": "a", "userPassword": "***",
+                "nested": [{"api_token": "***", "size": 1}]})
+        );
+        assert_eq!(
+            query_preview("q", r#"{"type":"import","userPassword":"pw1"}"#),
+            r#"{"type":"import","userPassword":"***"}"#
+        );
+        assert_eq!(query_preview("token", r#"{"a":1}"#), "***");
+        assert_eq!(query_preview("select", "id,name"), "id,name");
     }
 
     #[test]

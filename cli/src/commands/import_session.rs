@@ -45,12 +45,9 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
         } => create(ctx, body.into_body(), wait, is_async).await,
         ImportSession::List(args) => list(ctx, args).await,
         ImportSession::Get { id } => {
-            if ctx.dry_run::<()>(
-                Service::PowerStore,
-                "GET",
-                &format!("/import_session/{id}"),
-                None,
-            )? {
+            let params = ImportSessionInstanceQueryParams::default();
+            let request = Client::import_session_instance_query_request(&id, &params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
@@ -59,16 +56,15 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
         }
         ImportSession::Modify { id, body, is_async } => {
             let body = body.into_body();
-            body.validate()?;
-            let path = with_async(format!("/import_session/{id}"), is_async);
-            if ctx.dry_run(Service::PowerStore, "PATCH", &path, Some(&body))? {
+            let params = operations::ImportSessionModifyParams {
+                is_async: is_async.then_some(true),
+            };
+            let request = Client::import_session_modify_request(&id, &body, &params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
             let id = resolve(&client, &id).await?;
-            let params = operations::ImportSessionModifyParams {
-                is_async: is_async.then_some(true),
-            };
             let job = client
                 .import_session_modify(&id, &body, &params)
                 .await?
@@ -76,15 +72,17 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
             finish_action(ctx, &client, &id, "modify", job, false, is_async, &[]).await
         }
         ImportSession::Delete { id, is_async } => {
-            let path = with_async(format!("/import_session/{id}"), is_async);
-            if ctx.dry_run::<()>(Service::PowerStore, "DELETE", &path, None)? {
+            let params = operations::ImportSessionDeleteParams {
+                is_async: is_async.then_some(true),
+            };
+            if ctx.dry_run(
+                Service::PowerStore,
+                &Client::import_session_delete_request(&id, &params)?,
+            )? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
             let id = resolve(&client, &id).await?;
-            let params = operations::ImportSessionDeleteParams {
-                is_async: is_async.then_some(true),
-            };
             let job = client
                 .import_session_delete(&id, &params)
                 .await?
@@ -94,15 +92,15 @@ pub async fn run(ctx: &Context, command: ImportSession) -> Result<(), Failure> {
         ImportSession::Cutover(a) => action(ctx, a, "cutover", &[State::ImportCompleted]).await,
         ImportSession::Cancel { action: a, body } => {
             let body = body.into_body();
-            let path = action_path(&a, "cancel");
-            if ctx.dry_run(Service::PowerStore, "POST", &path, Some(&body))? {
+            let params = operations::ImportSessionCancelParams {
+                is_async: a.is_async.then_some(true),
+            };
+            let request = Client::import_session_cancel_request(&a.id, &body, &params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
             let id = resolve(&client, &a.id).await?;
-            let params = operations::ImportSessionCancelParams {
-                is_async: a.is_async.then_some(true),
-            };
             let job = client
                 .import_session_cancel(&id, &body, &params)
                 .await?
@@ -167,20 +165,17 @@ async fn create(
     wait: bool,
     is_async: bool,
 ) -> Result<(), Failure> {
-    body.validate()?;
-    let path = if is_async {
-        "/import_session?is_async=true"
-    } else {
-        "/import_session"
+    let params = operations::ImportSessionCreateParams {
+        is_async: is_async.then_some(true),
     };
-    if ctx.dry_run(Service::PowerStore, "POST", path, Some(&body))? {
+    if ctx.dry_run(
+        Service::PowerStore,
+        &Client::import_session_create_request(&body, &params)?,
+    )? {
         return Ok(());
     }
     let client = ctx.powerstore()?;
     if is_async && !wait {
-        let params = operations::ImportSessionCreateParams {
-            is_async: Some(true),
-        };
         return match client
             .import_session_create(&body, &params)
             .await?
@@ -236,7 +231,8 @@ async fn create_one(
 
 async fn list(ctx: &Context, args: ListArgs) -> Result<(), Failure> {
     let params = query_params(&args)?;
-    if ctx.dry_run::<()>(Service::PowerStore, "GET", "/import_session", None)? {
+    let request = Client::import_session_collection_query_request(&params)?;
+    if ctx.dry_run(Service::PowerStore, &request)? {
         return Ok(());
     }
     let client = ctx.powerstore()?;
@@ -304,36 +300,53 @@ async fn action(
     action: &'static str,
     targets: &[State],
 ) -> Result<(), Failure> {
-    let path = action_path(&args, action);
-    let body = (action == "enable_destination_volume").then(|| serde_json::json!({}));
-    if ctx.dry_run(Service::PowerStore, "POST", &path, body.as_ref())? {
-        return Ok(());
-    }
-    let client = ctx.powerstore()?;
-    let id = resolve(&client, &args.id).await?;
     let is_async = args.is_async.then_some(true);
-    macro_rules! call {
-        ($method:ident, $params:ident) => {
-            client
-                .$method(&id, &operations::$params { is_async })
-                .await?
-                .into_body()
-        };
+    // Builds the action's request (shown by --dry-run), then resolves a name and calls it.
+    macro_rules! run {
+        ($method:ident, $builder:ident, $params:ident $(, $body:expr)?) => {{
+            let params = operations::$params { is_async };
+            let request = Client::$builder(&args.id, $($body,)? &params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
+                return Ok(());
+            }
+            let client = ctx.powerstore()?;
+            let id = resolve(&client, &args.id).await?;
+            let job = client.$method(&id, $($body,)? &params).await?.into_body();
+            (client, id, job)
+        }};
     }
-    let job = match action {
-        "cutover" => call!(import_session_cutover, ImportSessionCutoverParams),
-        "pause" => call!(import_session_pause, ImportSessionPauseParams),
-        "resume" => call!(import_session_resume, ImportSessionResumeParams),
-        "start_copy" => call!(import_session_start_copy, ImportSessionStartCopyParams),
-        "cleanup" => call!(import_session_cleanup, ImportSessionCleanupParams),
-        _ => client
-            .import_session_enable_destination_volume(
-                &id,
-                &serde_json::json!({}),
-                &operations::ImportSessionEnableDestinationVolumeParams { is_async },
-            )
-            .await?
-            .into_body(),
+    let (client, id, job) = match action {
+        "cutover" => run!(
+            import_session_cutover,
+            import_session_cutover_request,
+            ImportSessionCutoverParams
+        ),
+        "pause" => run!(
+            import_session_pause,
+            import_session_pause_request,
+            ImportSessionPauseParams
+        ),
+        "resume" => run!(
+            import_session_resume,
+            import_session_resume_request,
+            ImportSessionResumeParams
+        ),
+        "start_copy" => run!(
+            import_session_start_copy,
+            import_session_start_copy_request,
+            ImportSessionStartCopyParams
+        ),
+        "cleanup" => run!(
+            import_session_cleanup,
+            import_session_cleanup_request,
+            ImportSessionCleanupParams
+        ),
+        _ => run!(
+            import_session_enable_destination_volume,
+            import_session_enable_destination_volume_request,
+            ImportSessionEnableDestinationVolumeParams,
+            &serde_json::json!({})
+        ),
     };
     finish_action(
         ctx,
@@ -346,23 +359,6 @@ async fn action(
         targets,
     )
     .await
-}
-
-/// The path of an action, as --dry-run shows it.
-fn action_path(args: &ActionArgs, action: &str) -> String {
-    with_async(
-        format!("/import_session/{}/{action}", args.id),
-        args.is_async,
-    )
-}
-
-/// `path` as --dry-run shows it, with `?is_async=true` when --async was given.
-fn with_async(path: String, is_async: bool) -> String {
-    if is_async {
-        path + "?is_async=true"
-    } else {
-        path
-    }
 }
 
 /// After an action: waits for its job (202) unless --async was given without --wait, and with
@@ -445,8 +441,12 @@ async fn apply(ctx: &Context, plan: &Path, concurrency: usize, wait: bool) -> Re
             .map_err(|e| Failure::usage(format!("plan entry {} ({}): {e}", i + 1, entry.name)))?;
     }
     if ctx.is_dry_run() {
+        let params = operations::ImportSessionCreateParams::default();
         for entry in &entries {
-            ctx.dry_run(Service::PowerStore, "POST", "/import_session", Some(entry))?;
+            ctx.dry_run(
+                Service::PowerStore,
+                &Client::import_session_create_request(entry, &params)?,
+            )?;
         }
         return Ok(());
     }

@@ -13,11 +13,12 @@ use crate::wait::{interruptible, Reporter};
 pub async fn run(ctx: &Context, command: Job) -> Result<(), Failure> {
     match command {
         Job::Get { id } => {
-            if ctx.dry_run::<()>(Service::PowerStore, "GET", &format!("/job/{id}"), None)? {
+            let params = JobInstanceQueryParams::default();
+            let request = Client::job_instance_query_request(&id, &params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
-            let params = JobInstanceQueryParams::default();
             let job = client.job_instance_query(&id, &params).await?.into_body();
             ctx.printer.one(&job)
         }

@@ -6,6 +6,7 @@
 use migrate_clients::ext::lcm::{self as ext, ImportError};
 use migrate_clients::lcm::operations::GetMigrationDetailsParams;
 use migrate_clients::lcm::types::{ImportQuery, ImportQueryType, MessageType, MigrationDetailItem};
+use migrate_clients::lcm::Client;
 use migrate_runtime::{Secret, StringEnum};
 
 use crate::cli::{Lcm, MsgType};
@@ -41,11 +42,8 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
                 user_password,
                 reset_password,
             };
-            let path = format!(
-                "/interop/rest/{}/applicationsnapshots/{snapshot}/migration?q=<redacted>",
-                version.api_version
-            );
-            if ctx.dry_run(Service::Lcm, "POST", &path, Some(&query))? {
+            let request = Client::import_snapshot_request(&version.api_version, &snapshot, &query)?;
+            if ctx.dry_run(Service::Lcm, &request)? {
                 return Ok(());
             }
             let client = ctx.lcm()?;
@@ -106,11 +104,9 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
             job,
             version,
         } => {
-            let path = format!(
-                "/interop/rest/{}/applicationsnapshots/{snapshot}/migration/{job}",
-                version.api_version
-            );
-            if ctx.dry_run::<()>(Service::Lcm, "GET", &path, None)? {
+            let request =
+                Client::get_migration_status_request(&version.api_version, &snapshot, job)?;
+            if ctx.dry_run(Service::Lcm, &request)? {
                 return Ok(());
             }
             let client = ctx.lcm()?;
@@ -128,14 +124,6 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
             all,
             version,
         } => {
-            let path = format!(
-                "/interop/rest/{}/applicationsnapshots/{snapshot}/migration/{job}/{task}/details",
-                version.api_version
-            );
-            if ctx.dry_run::<()>(Service::Lcm, "GET", &path, None)? {
-                return Ok(());
-            }
-            let client = ctx.lcm()?;
             let msgtype = msgtype.map(|m| {
                 MessageType::from_wire(
                     match m {
@@ -146,14 +134,26 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
                     .to_string(),
                 )
             });
+            let page_params = |offset| GetMigrationDetailsParams {
+                limit: all.then_some(PAGE),
+                offset: all.then_some(offset),
+                msgtype: msgtype.clone(),
+            };
+            let request = Client::get_migration_details_request(
+                &version.api_version,
+                &snapshot,
+                job,
+                task,
+                &page_params(0),
+            )?;
+            if ctx.dry_run(Service::Lcm, &request)? {
+                return Ok(());
+            }
+            let client = ctx.lcm()?;
             let mut messages: Vec<MigrationDetailItem> = Vec::new();
             let mut offset = 0;
             loop {
-                let params = GetMigrationDetailsParams {
-                    limit: all.then_some(PAGE),
-                    offset: all.then_some(offset),
-                    msgtype: msgtype.clone(),
-                };
+                let params = page_params(offset);
                 let page = client
                     .get_migration_details(&version.api_version, &snapshot, job, task, &params)
                     .await?
@@ -170,8 +170,10 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
                 .list(&messages, &["msgType", "artifact", "msgText"])
         }
         Lcm::Snapshots { version } => {
-            let path = format!("/interop/rest/{}/applicationsnapshots", version.api_version);
-            if ctx.dry_run::<()>(Service::Lcm, "GET", &path, None)? {
+            if ctx.dry_run(
+                Service::Lcm,
+                &Client::list_snapshots_request(&version.api_version)?,
+            )? {
                 return Ok(());
             }
             let client = ctx.lcm()?;

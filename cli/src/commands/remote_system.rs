@@ -4,6 +4,7 @@ use migrate_clients::powerstore::operations::{
     RemoteSystemCollectionQueryParams, RemoteSystemInstanceQueryParams,
 };
 use migrate_clients::powerstore::types::RemoteSystemInstance;
+use migrate_clients::powerstore::Client;
 
 use crate::cli::RemoteSystem;
 use crate::commands::import_session::filters;
@@ -25,7 +26,8 @@ pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
                 filter: filters(&args.filter)?,
                 ..RemoteSystemCollectionQueryParams::default()
             };
-            if ctx.dry_run::<()>(Service::PowerStore, "GET", "/remote_system", None)? {
+            let request = Client::remote_system_collection_query_request(&params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
@@ -38,16 +40,12 @@ pub async fn run(ctx: &Context, command: RemoteSystem) -> Result<(), Failure> {
             ctx.printer.list(&systems, &args.columns(COLUMNS))
         }
         RemoteSystem::Get { id } => {
-            if ctx.dry_run::<()>(
-                Service::PowerStore,
-                "GET",
-                &format!("/remote_system/{id}"),
-                None,
-            )? {
+            let params = RemoteSystemInstanceQueryParams::default();
+            let request = Client::remote_system_instance_query_request(&id, &params)?;
+            if ctx.dry_run(Service::PowerStore, &request)? {
                 return Ok(());
             }
             let client = ctx.powerstore()?;
-            let params = RemoteSystemInstanceQueryParams::default();
             let system = client
                 .remote_system_instance_query(&id, &params)
                 .await?

@@ -3,7 +3,6 @@
 use migrate_clients::ext::vipr::{self as ext, TaskOutcome, TaskResult};
 use migrate_clients::vipr::types::Task;
 use migrate_clients::vipr::Client;
-use migrate_runtime::Validate;
 
 use crate::cli::{FullCopy, Task as TaskCommand, Vipr};
 use crate::context::{Context, Service};
@@ -22,9 +21,8 @@ pub async fn run(ctx: &Context, command: Vipr) -> Result<(), Failure> {
             wait,
         }) => {
             let body = body.into_body();
-            body.validate()?;
-            let path = format!("/volume-groups/block/{volume_group_urn}/protection/full-copies");
-            if ctx.dry_run(Service::Vipr, "POST", &path, Some(&body))? {
+            let request = Client::create_volume_group_full_copy_request(&volume_group_urn, &body)?;
+            if ctx.dry_run(Service::Vipr, &request)? {
                 return Ok(());
             }
             let client = ctx.vipr()?;
@@ -41,12 +39,7 @@ pub async fn run(ctx: &Context, command: Vipr) -> Result<(), Failure> {
             wait_tasks(ctx, &client, &ids).await
         }
         Vipr::Task(TaskCommand::Get { task_urn }) => {
-            if ctx.dry_run::<()>(
-                Service::Vipr,
-                "GET",
-                &format!("/vdc/tasks/{task_urn}"),
-                None,
-            )? {
+            if ctx.dry_run(Service::Vipr, &Client::get_task_request(&task_urn)?)? {
                 return Ok(());
             }
             let client = ctx.vipr()?;

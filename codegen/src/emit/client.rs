@@ -143,6 +143,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         .as_ref()
         .map(|paging| emit_stream(api, op, paging, &args));
     let doc_sep = op.docs.text.is_some().then(|| quote! { #[doc = ""] });
+    let builder_doc = format!(
+        " The request [`Self::{}`] sends, its inputs checked, without sending it: to preview it \
+         ([`rt::Request::preview`]) or to send it with [`rt::Transport::send`].",
+        unraw(&op.name)
+    );
     quote! {
         #docs
         #doc_sep
@@ -151,7 +156,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
             rt::call::<#success, #error>(&self.transport, Self::#builder(#(#names),*), |response| #decode)
         }
 
-        fn #builder(#(#args),*) -> Result<rt::Request, rt::Error<#error>> {
+        #[doc = #builder_doc]
+        pub fn #builder(#(#args),*) -> Result<rt::Request, rt::Error<#error>> {
             #build
             Ok(request)
         }
