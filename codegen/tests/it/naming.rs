@@ -73,24 +73,31 @@ fn every_vendor_operation_gets_a_unique_name() {
     };
     let generated = migrate_codegen::generate(&spec, &[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generated.operation_count, 600);
-    // Operation methods are the client's `pub fn`s other than its
-    // constructor, its accessor and the `_stream` twins of paged operations.
+    // The client's `pub fn`s: its constructor and accessor, one method and one `_request`
+    // builder per operation, and the `_stream` twins of paged operations. None may collide.
     let client = generated
         .code
         .split("impl Client {")
         .nth(1)
         .expect("a Client impl");
     let client = &client[..client.find("\n}\n").expect("the impl ends")];
-    let mut names: Vec<&str> = client
+    let all: Vec<&str> = client
         .lines()
         .filter_map(|l| l.trim().strip_prefix("pub fn "))
         .map(|l| l.split(['(', '<']).next().unwrap_or(l))
-        .filter(|name| !matches!(*name, "new" | "transport") && !name.ends_with("_stream"))
+        .filter(|name| !matches!(*name, "new" | "transport"))
+        .collect();
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), all.len(), "method names collide");
+    let builders = all.iter().filter(|n| n.ends_with("_request")).count();
+    assert_eq!(builders, 600, "one request builder per operation");
+    let names: Vec<&str> = all
+        .into_iter()
+        .filter(|n| !n.ends_with("_request") && !n.ends_with("_stream"))
         .collect();
     assert_eq!(names.len(), 600);
-    names.sort();
-    names.dedup();
-    assert_eq!(names.len(), 600, "method names collide");
     for expected in [
         "import_session_create",
         "import_session_collection_query",
