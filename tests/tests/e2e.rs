@@ -181,7 +181,7 @@ mod powerstore {
             .unwrap()
             .into_body();
         let id = volumes[0].id.clone().expect("an id");
-        let policy = || async {
+        let fetch = || async {
             client
                 .volume_instance_query(&id, &VolumeInstanceQueryParams::default())
                 .await
@@ -205,7 +205,7 @@ mod powerstore {
         })
         .await;
         assert_eq!(
-            policy().await.protection_policy_id.as_deref(),
+            fetch().await.protection_policy_id.as_deref(),
             Some("pp-gold")
         );
 
@@ -214,7 +214,7 @@ mod powerstore {
             ..VolumeModify::default()
         })
         .await;
-        let volume = policy().await;
+        let volume = fetch().await;
         assert_eq!(volume.name.as_deref(), Some("imported-data-01"));
         assert_eq!(volume.protection_policy_id.as_deref(), Some("pp-gold"));
 
@@ -223,7 +223,7 @@ mod powerstore {
             ..VolumeModify::default()
         })
         .await;
-        assert_eq!(policy().await.protection_policy_id, None);
+        assert_eq!(fetch().await.protection_policy_id, None);
         // The clearing body itself, as the client serializes it.
         let clear = VolumeModify {
             protection_policy_id: Some(None),
