@@ -27,8 +27,8 @@ pub(crate) fn is_sensitive(name: &str) -> bool {
     ) || mentions_credential(&lower)
 }
 
-/// The value of a query parameter as it may be shown.
-pub(crate) fn query_value<'a>(name: &str, value: &'a str) -> &'a str {
+/// The value of a query parameter or header as it may be shown.
+pub(crate) fn shown<'a>(name: &str, value: &'a str) -> &'a str {
     if is_sensitive(name) || mentions_credential(value) {
         HIDDEN
     } else {
@@ -54,7 +54,7 @@ pub(crate) fn json(value: &mut serde_json::Value) {
 }
 
 /// A query value as a preview shows it: JSON (LCM's `q`) with its credential fields hidden,
-/// anything else as [`query_value`] would.
+/// anything else as [`shown`] would.
 pub(crate) fn query_preview(name: &str, value: &str) -> String {
     if !is_sensitive(name) {
         if let Ok(mut parsed @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) =
@@ -64,20 +64,20 @@ pub(crate) fn query_preview(name: &str, value: &str) -> String {
             return parsed.to_string();
         }
     }
-    query_value(name, value).to_owned()
+    shown(name, value).to_owned()
 }
 
 /// A URL as it may be logged.
 pub(crate) fn url(url: &Url) -> String {
-    let mut shown = url.clone();
+    let mut hidden = url.clone();
     if url.query().is_some() {
         let pairs: Vec<(String, String)> = url
             .query_pairs()
-            .map(|(k, v)| (k.to_string(), query_value(&k, &v).to_owned()))
+            .map(|(k, v)| (k.to_string(), shown(&k, &v).to_owned()))
             .collect();
-        shown.query_pairs_mut().clear().extend_pairs(pairs);
+        hidden.query_pairs_mut().clear().extend_pairs(pairs);
     }
-    shown.to_string()
+    hidden.to_string()
 }
 
 /// `Debug` for a header map with credential values hidden.

@@ -170,12 +170,7 @@ impl Request {
             );
         }
         for (name, value) in &self.headers {
-            let value = if redact::is_sensitive(name) {
-                "***"
-            } else {
-                value
-            };
-            let _ = write!(out, "\n{name}: {value}");
+            let _ = write!(out, "\n{name}: {}", redact::shown(name, value));
         }
         if let Some(message) = &self.invalid {
             let _ = write!(out, "\n(not sendable: {message})");
@@ -185,8 +180,11 @@ impl Request {
             Body::Bytes {
                 content_type,
                 bytes,
-            } => match serde_json::from_slice::<serde_json::Value>(bytes) {
-                Ok(mut value) if content_type.contains("json") => {
+            } => match content_type
+                .contains("json")
+                .then(|| serde_json::from_slice::<serde_json::Value>(bytes))
+            {
+                Some(Ok(mut value)) => {
                     redact::json(&mut value);
                     let text = serde_json::to_string_pretty(&value).unwrap_or_default();
                     let _ = write!(out, "\nContent-Type: {content_type}\n\n{text}");
@@ -239,19 +237,12 @@ impl fmt::Debug for Request {
         let query: Vec<_> = self
             .query
             .iter()
-            .map(|(k, v)| (k.as_str(), redact::query_value(k, v)))
+            .map(|(k, v)| (k.as_str(), redact::shown(k, v)))
             .collect();
         let headers: Vec<_> = self
             .headers
             .iter()
-            .map(|(k, v)| {
-                let shown = if redact::is_sensitive(k) {
-                    "***"
-                } else {
-                    v.as_str()
-                };
-                (k.as_str(), shown)
-            })
+            .map(|(k, v)| (k.as_str(), redact::shown(k, v)))
             .collect();
         let body = match &self.body {
             Body::Empty => "none".to_owned(),

@@ -79,26 +79,18 @@ fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
                 ));
                 inits.push(quote! { #field: None });
             }
-            // A flag sets a value; clearing one (`null`) is left to code.
             Shape::Scalar => {
                 fields.push(scalar_field(api, f));
-                inits.push(if f.clearable {
-                    quote! { #field: self.#field.map(Some) }
-                } else {
-                    quote! { #field: self.#field }
-                });
+                inits.push(init(f, quote! { self.#field }));
             }
             Shape::List => {
                 fields.push(list_field(api, f));
-                inits.push(match (f.optional, f.clearable) {
-                    (true, true) => {
-                        quote! { #field: (!self.#field.is_empty()).then_some(Some(self.#field)) }
-                    }
-                    (true, false) => {
-                        quote! { #field: (!self.#field.is_empty()).then_some(self.#field) }
-                    }
-                    _ => quote! { #field: self.#field },
-                });
+                let value = if f.optional {
+                    quote! { (!self.#field.is_empty()).then_some(self.#field) }
+                } else {
+                    quote! { self.#field }
+                };
+                inits.push(init(f, value));
             }
         }
     }
@@ -197,6 +189,17 @@ fn enum_parser(ty: &TokenStream) -> TokenStream {
             ),
             <#ty as rt::StringEnum>::from_wire,
         )
+    }
+}
+
+/// `field: value` in the body built from the flags. A flag sets a value; clearing a
+/// clearable field (sending `null`) is left to code.
+fn init(f: &Field, value: TokenStream) -> TokenStream {
+    let field = ident(&f.name);
+    if f.clearable {
+        quote! { #field: #value.map(Some) }
+    } else {
+        quote! { #field: #value }
     }
 }
 

@@ -4,14 +4,15 @@
 //! runtime call per field (`rt::object`); request structs also get `Default`
 //! (when every required field has one) and a `Validate` impl that checks the
 //! spec's constraints, list items included. Optional nullable fields of types
-//! only requests carry are `Option<Option<T>>`, so a PATCH can send `null`. String enums keep values the spec does not list in a catch-all
-//! variant, through one-line serde impls that call the runtime. Unions pick
-//! their variant by the discriminator property and keep unknown ones as JSON.
+//! only requests carry are `Option<Option<T>>`, so a PATCH can send `null`.
+//! String enums keep values the spec does not list in a catch-all variant,
+//! through one-line serde impls that call the runtime. Unions pick their
+//! variant by the discriminator property and keep unknown ones as JSON.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, lit, type_tokens};
 use crate::ir::{Api, Constraints, Enum, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union};
@@ -151,13 +152,17 @@ fn struct_serde(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
         let wire = lit(&f.wire_name);
         // Lists are read item by item by the runtime (cheaper to compile than `Vec`'s impl).
         let list = !f.nullable && !f.boxed && matches!(f.ty, TypeRef::List(_));
-        match (skip_absent(f), list) {
-            _ if f.clearable => quote! { #field: object.clearable(#wire), },
-            (true, false) => quote! { #field: object.optional(#wire), },
-            (true, true) => quote! { #field: object.optional_list(#wire), },
-            (false, false) => quote! { #field: object.required(#wire)?, },
-            (false, true) => quote! { #field: object.required_list(#wire)?, },
-        }
+        let method = match (skip_absent(f), list) {
+            _ if f.clearable => "clearable",
+            (true, false) => "optional",
+            (true, true) => "optional_list",
+            (false, false) => "required",
+            (false, true) => "required_list",
+        };
+        let method = format_ident!("{method}");
+        // A missing required field ends the read.
+        let end = (!skip_absent(f)).then(|| quote! { ? });
+        quote! { #field: object.#method(#wire) #end, }
     });
     let (write_rest, read_rest) = match s.additional {
         Some(_) => (

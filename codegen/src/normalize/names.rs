@@ -141,19 +141,13 @@ impl Namespace {
 
     /// Claims `name`, or `name2`, `name3`, ... if it is taken.
     pub fn claim(&mut self, name: &str) -> String {
-        if self.taken.insert(name.to_string()) {
-            return name.to_string();
-        }
-        let bare = unraw(name);
-        (2..)
-            .map(|n| format!("{bare}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_default()
+        self.claim_with(name, &[])
     }
 
     /// Claims `name` together with the names made from it by `suffixes`
-    /// (`name_request`, ...), numbering `name` until every one of them is free,
-    /// so a generated helper never meets another item's name.
+    /// (`name_request`, ...), numbering `name` (`name2`, `name3`, ...) until
+    /// every one of them is free, so a generated helper never meets another
+    /// item's name.
     pub fn claim_with(&mut self, name: &str, suffixes: &[&str]) -> String {
         let bare = unraw(name);
         let derived = |candidate: &str| -> Vec<String> {
