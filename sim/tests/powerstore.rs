@@ -387,6 +387,78 @@ async fn scheduled_sessions_wait_and_can_be_rescheduled() {
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 
+/// The volume changes the simulator takes, and the ones it refuses with the vendor's status.
+#[tokio::test]
+async fn volumes_change_and_refuse_what_a_volume_cannot() {
+    let sim = sim().await;
+    let ps = Ps::login(&sim.powerstore_url()).await;
+    let volumes = ps.get_json("/volume?select=id,name,size").await;
+    let (a, b) = (&volumes[0], &volumes[1]);
+    let id = a["id"].as_str().unwrap();
+    let patch = |body: Value| {
+        ps.req(Method::PATCH, &format!("/volume/{id}"))
+            .json(&body)
+            .send()
+    };
+    let ok = patch(json!({"protection_policy_id": "pp1", "description": ""}))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::NO_CONTENT);
+    let shown = ps
+        .get_json(&format!(
+            "/volume/{id}?select=protection_policy_id,description"
+        ))
+        .await;
+    assert_eq!(
+        shown,
+        json!({"protection_policy_id": "pp1", "description": ""})
+    );
+
+    let size = a["size"].as_i64().unwrap();
+    for (body, status, says) in [
+        (
+            json!({"name": b["name"]}),
+            StatusCode::BAD_REQUEST,
+            "already exists",
+        ),
+        (
+            json!({"size": size - 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "can only grow",
+        ),
+        // A valid rename next to a bad size: the whole change is refused.
+        (
+            json!({"name": "renamed", "size": size - 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "can only grow",
+        ),
+        (
+            json!({"node_affinity": "Preferred_Node_A"}),
+            StatusCode::BAD_REQUEST,
+            "cannot be changed",
+        ),
+        (
+            json!({"name": ""}),
+            StatusCode::BAD_REQUEST,
+            "1 to 128 characters",
+        ),
+    ] {
+        let (got, message) = error_code(patch(body.clone()).await.unwrap()).await;
+        assert_eq!(got, status, "{body}: {message}");
+        assert!(message.contains(says), "{body}: {message}");
+    }
+    let r = ps
+        .req(Method::PATCH, &format!("/volume/{id}?is_async=true"))
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Nothing any refused request carried was applied, not even the valid rename.
+    let after = ps.get_json(&format!("/volume/{id}?select=name,size")).await;
+    assert_eq!(after, json!({"name": a["name"], "size": size}));
+}
+
 #[tokio::test]
 async fn select_filter_order_and_paging() {
     let sim = sim().await;
