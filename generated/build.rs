@@ -32,7 +32,7 @@ fn main() {
     for (module, spec, overlays) in SPECS {
         let spec_source = read(&root, spec);
         let overlay_sources: Vec<Source> = overlays.iter().map(|o| read(&root, o)).collect();
-        match generate(&spec_source, &overlay_sources) {
+        match generate(&spec_source, &overlay_sources, &Default::default()) {
             Ok(generated) => {
                 for warning in &generated.warnings {
                     println!("cargo:warning={warning}");

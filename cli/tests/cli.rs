@@ -594,6 +594,7 @@ fn spec_with_a_new_field() -> migrate_codegen::Generated {
             "powerstore.overlay.yaml",
             overlay,
         )],
+        &Default::default(),
     )
     .unwrap()
 }

@@ -18,7 +18,8 @@ mod common;
 fn main() {
     let root = common::root();
     let (spec, overlay) = common::vendor_sources();
-    let generated = generate(&spec, &[overlay]).expect("the vendor spec generates");
+    let generated =
+        generate(&spec, &[overlay], &Default::default()).expect("the vendor spec generates");
     let runtime = RuntimeDependency {
         version: "0.1.0".into(),
         path: Some(root.join("runtime").display().to_string()),

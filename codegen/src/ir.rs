@@ -54,6 +54,38 @@ pub enum TypeRef {
     List(Box<TypeRef>),
     /// A JSON object with arbitrary keys.
     Map(Box<TypeRef>),
+    /// A value that may be `null`, where no field says so (list items, map
+    /// values, union variants, aliases): `Option<T>`.
+    Nullable(Box<TypeRef>),
+    /// An array of fixed length whose items have their own types
+    /// (`prefixItems`): a Rust tuple.
+    Tuple(Vec<TypeRef>),
+}
+
+impl TypeRef {
+    /// Every type id this reference names, directly or inside containers.
+    pub fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named(out)
+            }
+            TypeRef::Tuple(items) => items.iter().for_each(|t| t.named(out)),
+            _ => {}
+        }
+    }
+
+    /// Rewrites every type id this reference names.
+    pub fn remap(&mut self, map: &impl Fn(TypeId) -> TypeId) {
+        match self {
+            TypeRef::Named(id) => *id = map(*id),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.remap(map)
+            }
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|t| t.remap(map)),
+            _ => {}
+        }
+    }
 }
 
 /// A named Rust type.
@@ -80,7 +112,8 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum that keeps unknown values.
     Enum(Enum),
-    /// A tagged union picked by a discriminator property.
+    /// A union of alternatives: picked by a discriminator property when the
+    /// spec names one, else by the shape of the value.
     Union(Union),
     /// Another name for a type (a definition that is an array, a map or a scalar).
     Alias(TypeRef),
@@ -162,6 +195,9 @@ pub struct Enum {
     pub variants: Vec<Variant>,
     /// The name of the variant that holds values the spec does not list.
     pub unknown_variant: String,
+    /// The variant `Default` gives (a `const` has exactly one value, which is
+    /// then its default).
+    pub default: Option<usize>,
 }
 
 /// One enum value.
@@ -173,13 +209,59 @@ pub struct Variant {
     pub wire_name: String,
 }
 
-/// A union of types told apart by the value of one property.
+/// A union of alternatives (`oneOf`, `anyOf`, a `type` list, or the children of a
+/// discriminator base). A value that no alternative accepts is kept as JSON in an
+/// `Other` variant.
 #[derive(Debug, Clone)]
 pub struct Union {
-    /// The discriminator property.
-    pub tag: String,
-    /// (tag value, variant name, type) in tag order.
-    pub variants: Vec<(String, String, TypeId)>,
+    /// The discriminator property, when the spec names one.
+    pub tag: Option<String>,
+    /// The alternatives, in the order the spec lists them.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One alternative of a [`Union`].
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The discriminator values that select it (the first is the one written).
+    pub tags: Vec<String>,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Stored behind a `Box` (structs and unions, which may be large or recursive).
+    pub boxed: bool,
+    /// What JSON it can be, for picking a variant without a discriminator.
+    pub shape: Shape,
+    /// Checks made before a request carrying it is sent (an inline alternative's own
+    /// limits, `maxLength` on a string alternative).
+    pub constraints: Constraints,
+}
+
+/// The JSON a union alternative accepts, which the runtime uses to try
+/// alternatives in a good order (see `migrate_runtime::union`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Shape {
+    /// A string (also enums and timestamps).
+    String,
+    /// An integral number.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// An array.
+    Array,
+    /// An object, with the properties the alternative knows and those it requires.
+    Object {
+        /// Every property name.
+        known: Vec<String>,
+        /// The required ones.
+        required: Vec<String>,
+    },
+    /// Anything.
+    #[default]
+    Any,
 }
 
 /// Documentation gathered from the spec.
@@ -196,20 +278,32 @@ pub struct Docs {
 pub struct Operation {
     /// The method name (snake_case, unique).
     pub name: String,
+    /// The name of the method that builds the request without sending it.
+    pub builder: String,
+    /// The name of the method that streams every item, when the operation pages.
+    pub stream: Option<String>,
     /// The name of the parameter struct, when the operation has optional inputs.
-    pub params_type: String,
+    pub params_type: Option<String>,
+    /// The name of the form struct, when the body is a form.
+    pub form_type: Option<String>,
     /// The name of the response enum, when success statuses carry different bodies.
-    pub response_type: String,
+    pub response_type: Option<String>,
     /// HTTP method, upper case.
     pub method: String,
-    /// The path template relative to the base path (`/import_session/{id}`).
+    /// The path as the spec writes it, relative to the base path (`/import_session/{id}`).
     pub path: String,
+    /// The path cut into text and parameters.
+    pub template: Vec<PathPart>,
+    /// Query pairs the path itself carries (`/assistants?beta=true`).
+    pub fixed_query: Vec<(String, String)>,
     /// Parameters: path ones first, in template order.
     pub params: Vec<Param>,
     /// The request body.
     pub body: Option<Body>,
     /// Success responses by status.
     pub responses: Vec<Response>,
+    /// How the success responses are returned.
+    pub success: Success,
     /// The type of error bodies (4xx, 5xx, default).
     pub error: TypeRef,
     /// Documentation.
@@ -218,6 +312,59 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// The model whose fields `select` asks for by default.
     pub select_all: Option<TypeId>,
+}
+
+impl Operation {
+    /// Rewrites every type id the operation names (after the types are reordered).
+    pub fn remap_types(&mut self, map: &impl Fn(TypeId) -> TypeId) {
+        for p in &mut self.params {
+            p.ty.remap(map);
+        }
+        match &mut self.body {
+            Some(Body::Json(t)) => t.remap(map),
+            Some(Body::Multipart(fields) | Body::Form(fields)) => {
+                fields.iter_mut().for_each(|f| f.ty.remap(map))
+            }
+            _ => {}
+        }
+        for r in &mut self.responses {
+            if let ResponseBody::Json(t) = &mut r.body {
+                t.remap(map);
+            }
+        }
+        if let Success::Single(ResponseBody::Json(t)) | Success::Optional(ResponseBody::Json(t)) =
+            &mut self.success
+        {
+            t.remap(map);
+        }
+        self.error.remap(map);
+        if let Some(Paging::ContentRange { item, .. }) = &mut self.paging {
+            item.remap(map);
+        }
+        if let Some(id) = &mut self.select_all {
+            *id = map(*id);
+        }
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathPart {
+    /// Text sent as it is (`/volumes/`, `.json`).
+    Literal(String),
+    /// The value of [`Operation::params`]`[index]`, percent-encoded.
+    Param(usize),
+}
+
+/// How the success responses of an operation are returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// One body type for every success status (possibly `()`).
+    Single(ResponseBody),
+    /// A JSON body for some statuses and none for others: `Option<T>`.
+    Optional(ResponseBody),
+    /// Different bodies: the enum [`Operation::response_type`], a variant per status.
+    Enum,
 }
 
 /// Where a parameter goes.
@@ -234,12 +381,22 @@ pub enum ParamLocation {
 /// How a query value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
-    /// `name=value` (lists comma-separated).
-    Plain,
+    /// `name=value`; a list is one value with its items joined by the character
+    /// (`,` for `explode: false` and Swagger's `csv`, space or `|` for the
+    /// delimited styles).
+    Plain(char),
+    /// A list as one `name=item` pair per item (`explode: true`, the OpenAPI 3
+    /// default for query lists, and Swagger's `multi`).
+    Repeated,
     /// The value serialized as JSON text (`content: application/json`).
     Json,
     /// A list of (name, value) pairs added as they are (`x-migrate-query-map`).
     Pairs,
+    /// An object as `name[key]=value` pairs (`style: deepObject`).
+    DeepObject,
+    /// An object as one pair per property (`style: form, explode: true`, the
+    /// default for query objects).
+    Exploded,
 }
 
 /// An operation parameter.
@@ -257,6 +414,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// Whether it must be given.
     pub required: bool,
+    /// Whether it is a positional argument of the method (path parameters and
+    /// required ones); the others are fields of the params struct.
+    pub positional: bool,
     /// Checks made before sending.
     pub constraints: Constraints,
     /// Documentation.
@@ -279,6 +439,9 @@ pub enum Body {
 /// A field of a form body.
 #[derive(Debug, Clone)]
 pub struct FormField {
+    /// An object or list is sent as `name[key]=value` pairs (`encoding` says
+    /// `style: deepObject`) rather than as JSON text.
+    pub deep: bool,
     /// The Rust name.
     pub name: String,
     /// The part name on the wire.
@@ -328,5 +491,12 @@ pub enum Paging {
         default_order: Option<String>,
         /// The item type.
         item: TypeRef,
+        /// The optional parameters (indexes into [`Operation::params`]) that the
+        /// pager sets itself or defaults.
+        limit: Option<usize>,
+        /// See `limit`.
+        offset: Option<usize>,
+        /// See `limit`.
+        order: Option<usize>,
     },
 }

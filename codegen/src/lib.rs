@@ -1,17 +1,17 @@
-//! `migrate-codegen` turns Swagger 2.0 and OpenAPI 3.0 specs into typed async
-//! Rust clients.
+//! `migrate-codegen` turns Swagger 2.0 and OpenAPI 3.0, 3.1 and 3.2 specs into typed
+//! async Rust clients.
 //!
 //! The pipeline has one module per stage, each a pure function of the one
 //! before it (no stage touches the filesystem):
 //!
 //! 1. [`load`]: text → JSON value, with line/column errors; which dialect.
 //! 2. [`overlay`]: OpenAPI Overlay 1.0 documents applied to the value.
-//! 3. [`upgrade`]: Swagger 2.0 → OpenAPI 3.0 shape, schema fix-ups.
-//! 4. parse: the value → `openapiv3::OpenAPI` (errors carry a JSON pointer).
-//! 5. [`normalize`]: → [`ir::Api`], where names, types and operations are decided.
-//! 6. [`emit`]: → tokens; [`format`]: → formatted Rust source.
+//! 3. [`upgrade`]: Swagger 2.0 → the shape of OpenAPI 3.
+//! 4. [`normalize`]: the document, read through the lenient [`spec`] view → [`ir::Api`],
+//!    where names, types and operations are decided.
+//! 5. [`emit`]: → tokens; [`format`]: → formatted Rust source.
 //!
-//! [`generate`] runs stages 1–6 for one spec; [`crate_files`] lays out a
+//! [`generate`] runs stages 1–5 for one spec; [`crate_files`] lays out a
 //! standalone crate from one or more generated modules.
 
 #![deny(missing_docs)]
@@ -23,12 +23,26 @@ pub mod ir;
 pub mod load;
 pub mod normalize;
 pub mod overlay;
+pub mod spec;
 mod standalone;
 pub mod upgrade;
 
-pub use error::{Error, Location, Place, Warning};
-pub use load::Source;
+pub use error::{summary, Error, Location, Place, Warning, WarningKind};
+pub use load::{Dialect, Source};
+pub use normalize::NamingStyle;
 pub use standalone::{crate_files, RuntimeDependency};
+
+/// How to generate, beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Every warning is an error (notes stay notes): for specs that must be right.
+    pub strict: bool,
+    /// How operations without an `operationId` are named.
+    pub naming: NamingStyle,
+    /// Make a type of every component schema, also those no operation uses (by
+    /// default only what the operations reach is generated).
+    pub all_schemas: bool,
+}
 
 /// The generated code for one spec.
 #[derive(Debug, Clone)]
@@ -41,6 +55,8 @@ pub struct Generated {
     pub version: String,
     /// The spec's description, for module docs.
     pub description: Option<String>,
+    /// The dialect the spec is written in.
+    pub dialect: Dialect,
     /// Constructs that were worked around.
     pub warnings: Vec<Warning>,
     /// How many operations (client methods) there are.
@@ -51,9 +67,11 @@ pub struct Generated {
 
 /// Generates the client module for `spec`, after applying `overlays` to it.
 ///
-/// Never panics: a bug that would panic is reported as an error instead.
-pub fn generate(spec: &Source, overlays: &[Source]) -> Result<Generated, Error> {
-    match std::panic::catch_unwind(|| generate_inner(spec, overlays)) {
+/// A defect that leaves the rest of the spec usable is a [`Warning`] in the result (an
+/// error with [`Options::strict`]); only input that cannot be a spec at all is an
+/// error. Never panics: a bug that would panic is reported as an error instead.
+pub fn generate(spec: &Source, overlays: &[Source], options: &Options) -> Result<Generated, Error> {
+    match std::panic::catch_unwind(|| generate_inner(spec, overlays, options)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -69,52 +87,59 @@ pub fn generate(spec: &Source, overlays: &[Source]) -> Result<Generated, Error> 
     }
 }
 
-fn generate_inner(spec: &Source, overlays: &[Source]) -> Result<Generated, Error> {
+fn generate_inner(
+    spec: &Source,
+    overlays: &[Source],
+    options: &Options,
+) -> Result<Generated, Error> {
     let file = spec.name.as_str();
     let mut warnings = Vec::new();
     let mut document = load::parse(spec)?;
-    let dialect = load::dialect(file, &document)?;
+    let dialect = load::dialect(file, &document, &mut warnings)?;
     for overlay in overlays {
         overlay::apply(&mut document, overlay, &mut warnings)?;
     }
-    let upgraded = upgrade::upgrade(file, dialect, document)?;
-    let parsed: openapiv3::OpenAPI = serde_path_to_error::deserialize(&upgraded).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        let at = upgrade::original_pointer(&upgraded, dialect, &pointer);
-        Error::at(file, at, e.into_inner().to_string())
-    })?;
-    let origin = normalize::Origin {
-        file,
-        dialect,
-        upgraded: &upgraded,
+    let upgraded = upgrade::upgrade(file, dialect, document, &mut warnings);
+    let reader = spec::Spec::new(file, dialect, &upgraded);
+    let settings = normalize::Settings {
+        naming: options.naming,
+        all_schemas: options.all_schemas,
     };
-    let api = normalize::normalize(&origin, &parsed, &mut warnings)?;
-    // The spec's trees are not needed past the IR; freeing them first lets emitting and
-    // formatting reuse their memory (peak RSS on the vendor spec: 286 MB -> 252 MB).
-    drop(parsed);
+    let api = normalize::normalize(&reader, settings);
+    warnings.extend(reader.take_warnings());
+    // A schema reached from several places is read once per place; say each thing once.
+    let mut seen = std::collections::HashSet::new();
+    warnings.retain(|w| seen.insert(w.to_string()));
+    // The document is not needed past the IR; freeing it first lets emitting and
+    // formatting reuse its memory.
+    drop(reader);
     drop(upgraded);
+    if options.strict {
+        let mut errors = warnings.iter().filter(|w| !w.kind.is_note()).cloned();
+        if let Some(first) = errors.next() {
+            let more: Vec<Warning> = errors.collect();
+            return Err(Error {
+                location: first.location,
+                message: format!(
+                    "{} [{}; --strict makes this and {} more warning{} errors]",
+                    first.message,
+                    first.kind.name(),
+                    more.len(),
+                    if more.len() == 1 { "" } else { "s" }
+                ),
+                more,
+            });
+        }
+    }
     let code = format::format_parts(file, &api, &emit::PARTS)?;
     Ok(Generated {
         code,
         title: api.title.clone(),
         version: api.version.clone(),
         description: api.description.clone(),
+        dialect,
         warnings,
         operation_count: api.operations.len(),
         type_count: api.types.len(),
     })
-}
-
-/// A serde path as a JSON pointer.
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut pointer = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => pointer = error::join_pointer(&pointer, &index.to_string()),
-            Segment::Map { key } => pointer = error::join_pointer(&pointer, key),
-            Segment::Enum { .. } | Segment::Unknown => {}
-        }
-    }
-    pointer
 }

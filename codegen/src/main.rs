@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
-use migrate_codegen::{crate_files, generate, RuntimeDependency, Source};
+use clap::{Parser, Subcommand, ValueEnum};
+use migrate_codegen::{crate_files, generate, NamingStyle, Options, RuntimeDependency, Source};
 
 #[derive(Parser)]
 #[command(
@@ -41,7 +41,26 @@ enum Command {
         /// dependency, as published).
         #[arg(long, value_name = "DIR")]
         runtime_path: Option<String>,
+        /// Make every warning an error (notes stay notes).
+        #[arg(long)]
+        strict: bool,
+        /// How to name operations that have no operationId.
+        #[arg(long, value_enum, default_value_t = Naming::ResourceAction)]
+        naming: Naming,
+        /// Generate a type for every component schema, also those no operation uses.
+        #[arg(long)]
+        all_schemas: bool,
     },
+}
+
+/// `--naming` values.
+#[derive(Clone, Copy, ValueEnum)]
+enum Naming {
+    /// `volumes_collection_query`, `volumes_create`, `volume_instance_query`,
+    /// `volume_modify`: the resource-and-action rule of the PowerStore API.
+    ResourceAction,
+    /// `get_volumes`, `post_volumes`, `get_volume_by_id`.
+    MethodPath,
 }
 
 fn main() -> ExitCode {
@@ -53,9 +72,20 @@ fn main() -> ExitCode {
                 out,
                 name,
                 runtime_path,
+                strict,
+                naming,
+                all_schemas,
             },
     } = Cli::parse();
-    match run(&specs, &overlays, &out, &name, runtime_path) {
+    let options = Options {
+        strict,
+        naming: match naming {
+            Naming::ResourceAction => NamingStyle::ResourceAction,
+            Naming::MethodPath => NamingStyle::MethodPath,
+        },
+        all_schemas,
+    };
+    match run(&specs, &overlays, &out, &name, runtime_path, &options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -70,13 +100,14 @@ fn run(
     out: &Path,
     name: &str,
     runtime_path: Option<String>,
+    options: &Options,
 ) -> Result<(), String> {
     let started = Instant::now();
     let specs: Vec<(String, String)> = specs.iter().map(|s| split_named(s)).collect();
     let mut modules = Vec::new();
     for (module, path) in &specs {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
+        let bytes = std::fs::read(path).map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
+        let spec = Source::from_bytes(path.clone(), bytes).map_err(|e| e.to_string())?;
         let mut applied = Vec::new();
         for overlay in overlays {
             let (target, overlay_path) = split_named(overlay);
@@ -87,15 +118,21 @@ fn run(
                 ));
             }
             if !named || target == *module {
-                let text = std::fs::read_to_string(&overlay_path)
+                let bytes = std::fs::read(&overlay_path)
                     .map_err(|e| format!("--overlay {overlay_path}: cannot read: {e}"))?;
-                applied.push(Source::new(overlay_path, text));
+                applied.push(Source::from_bytes(overlay_path, bytes).map_err(|e| e.to_string())?);
             }
         }
-        let generated =
-            generate(&Source::new(path.clone(), text), &applied).map_err(|e| e.to_string())?;
+        let generated = generate(&spec, &applied, options).map_err(|e| e.to_string())?;
         for warning in &generated.warnings {
             eprintln!("{warning}");
+        }
+        if !generated.warnings.is_empty() {
+            eprintln!(
+                "{path}: {} warnings and notes: {}",
+                generated.warnings.len(),
+                migrate_codegen::summary(&generated.warnings)
+            );
         }
         modules.push((module.clone(), generated));
     }

@@ -70,10 +70,11 @@ pub fn apply(
             .map(|l| l.to_json_pointer())
             .collect();
         if pointers.is_empty() {
-            warnings.push(Warning {
-                location: crate::error::Location::pointer(file, format!("{at}/target")),
-                message: format!("target {target:?} matches nothing in the spec"),
-            });
+            warnings.push(Warning::new(
+                crate::error::WarningKind::Extension,
+                crate::error::Location::pointer(file, format!("{at}/target")),
+                format!("target {target:?} matches nothing in the spec"),
+            ));
         }
         let remove = action
             .get("remove")

@@ -57,7 +57,7 @@ pub fn crate_files(
         _ => {
             let mut lib = format!("//! {description}.\n\n#![allow(deprecated)]\n\n");
             for (module, generated) in modules {
-                let docs = module_docs(generated).replace("//!", "///");
+                let docs = module_docs(generated).trim_end().replace("//!", "///") + "\n";
                 lib.push_str(&format!("{docs}pub mod {module};\n"));
                 files.push((format!("src/{module}.rs"), generated.code.clone()));
             }

@@ -1,20 +1,24 @@
-//! Brings every spec to one shape: OpenAPI 3.0, with schemas the typed reader
-//! understands.
+//! Brings Swagger 2.0 documents to the shape of OpenAPI 3, so that one reader
+//! ([`crate::spec`]) serves every dialect.
 //!
 //! Swagger 2.0 documents are rewritten into OpenAPI 3.0 (body and formData
-//! parameters become request bodies, `produces`/`consumes` become content
-//! types, `definitions` become `components/schemas`). Both dialects then get the
-//! same schema fix-ups: a `$ref` with sibling keywords (common in real specs,
-//! where the siblings carry the property's own description) becomes a one-item
-//! `allOf` so that nothing is lost, and the Swagger-only keywords `x-nullable`,
-//! string `discriminator` and `type: file` take their OpenAPI 3.0 forms.
+//! parameters become request bodies, `produces`/`consumes` become content types,
+//! `collectionFormat` becomes `style`/`explode`, `definitions` become
+//! `components/schemas`). Every dialect then gets the same small schema fix-ups:
+//! the Swagger-only keywords `x-nullable`, string `discriminator` and
+//! `type: file` take their OpenAPI forms (converted specs often keep them).
+//! OpenAPI 3.0 and 3.1 documents are otherwise read as they are.
 //!
-//! Every moved node records where it came from in `x-origin`, so that errors
-//! found later can be reported at the user's own JSON pointer ([`original_pointer`]).
+//! Every moved node records where it came from in `x-origin`, so that messages
+//! found later point at the user's own JSON pointer ([`original_pointer`]).
+//! A defect that leaves the rest of the document usable is a warning and the
+//! part is left out; nothing here fails.
+
+use std::cell::RefCell;
 
 use serde_json::{json, Map, Value};
 
-use crate::error::{join_pointer, Error};
+use crate::error::{join_pointer, Location, Warning, WarningKind};
 use crate::load::Dialect;
 
 const ORIGIN: &str = "x-origin";
@@ -22,20 +26,26 @@ const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// Rewrites `document` into OpenAPI 3.0 form with fixed-up schemas.
-pub fn upgrade(file: &str, dialect: Dialect, document: Value) -> Result<Value, Error> {
+/// Rewrites `document` into OpenAPI 3 form with fixed-up schemas. Defects that leave
+/// the rest usable (a parameter with an unknown location, a `$ref` to a missing shared
+/// parameter) are warnings, and the part is left out.
+pub fn upgrade(
+    file: &str,
+    dialect: Dialect,
+    document: Value,
+    warnings: &mut Vec<Warning>,
+) -> Value {
     let mut document = match dialect {
-        Dialect::Swagger2 => swagger_to_openapi(file, document)?,
-        Dialect::OpenApi3 => document,
+        Dialect::Swagger2 => swagger_to_openapi(file, document, warnings),
+        Dialect::OpenApi3 | Dialect::OpenApi31 => document,
     };
     fix_schemas_in(&mut document, dialect);
-    check_schemas_in(file, &document, &document, dialect, "")?;
-    Ok(document)
+    document
 }
 
 /// Maps a pointer into the upgraded document back to the user's document.
 pub fn original_pointer(upgraded: &Value, dialect: Dialect, pointer: &str) -> String {
-    if dialect == Dialect::OpenApi3 {
+    if dialect != Dialect::Swagger2 {
         return pointer.to_string();
     }
     if let Some(rest) = pointer.strip_prefix("/components/schemas") {
@@ -63,7 +73,7 @@ pub fn original_pointer(upgraded: &Value, dialect: Dialect, pointer: &str) -> St
 pub fn original_ref(dialect: Dialect, reference: &str) -> String {
     match dialect {
         Dialect::Swagger2 => reference.replacen("#/components/schemas/", "#/definitions/", 1),
-        Dialect::OpenApi3 => reference.to_string(),
+        Dialect::OpenApi3 | Dialect::OpenApi31 => reference.to_string(),
     }
 }
 
@@ -82,22 +92,31 @@ fn strip_upgrade_segments(rest: &str) -> String {
     parts.join("/")
 }
 
-fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
-    let root = doc
-        .as_object_mut()
-        .ok_or_else(|| Error::at(file, "", "a spec must be an object"))?;
-    let global_consumes = media_types(file, root.get("consumes"), "/consumes")?;
-    let global_produces = media_types(file, root.get("produces"), "/produces")?;
-    let shared_params = object_or_empty(file, root.get("parameters"), "/parameters")?;
-    let shared_responses = object_or_empty(file, root.get("responses"), "/responses")?;
+fn swagger_to_openapi(file: &str, mut doc: Value, warnings: &mut Vec<Warning>) -> Value {
+    let ctx = Ctx {
+        file,
+        warnings: RefCell::new(Vec::new()),
+        consumes: Vec::new(),
+        produces: Vec::new(),
+        params: Map::new(),
+        responses: Map::new(),
+    };
+    let Some(root) = doc.as_object_mut() else {
+        return doc;
+    };
+    let ctx = Ctx {
+        consumes: ctx.media_types(root.get("consumes"), "/consumes"),
+        produces: ctx.media_types(root.get("produces"), "/produces"),
+        params: ctx.object_or_empty(root.get("parameters"), "/parameters"),
+        responses: ctx.object_or_empty(root.get("responses"), "/responses"),
+        ..ctx
+    };
 
     let mut out = Map::new();
     out.insert("openapi".into(), json!("3.0.3"));
-    out.insert(
-        "info".into(),
-        root.remove("info")
-            .unwrap_or_else(|| json!({"title": "", "version": ""})),
-    );
+    if let Some(info) = root.remove("info") {
+        out.insert("info".into(), info);
+    }
     let base_path = root
         .get("basePath")
         .and_then(Value::as_str)
@@ -116,15 +135,16 @@ fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
     }
 
     let mut components = Map::new();
-    if let Some(defs) = root.remove("definitions") {
-        if !defs.is_object() {
-            return Err(Error::at(
-                file,
-                "/definitions",
-                "`definitions` must be an object",
-            ));
+    match root.remove("definitions") {
+        Some(defs @ Value::Object(_)) => {
+            components.insert("schemas".into(), defs);
         }
-        components.insert("schemas".into(), defs);
+        Some(Value::Null) | None => {}
+        Some(_) => ctx.warn(
+            WarningKind::InvalidKeyword,
+            "/definitions",
+            "`definitions` must be an object; ignored",
+        ),
     }
     if let Some(security) = root.get("securityDefinitions").and_then(Value::as_object) {
         let schemes: Map<String, Value> = security
@@ -138,46 +158,58 @@ fn swagger_to_openapi(file: &str, mut doc: Value) -> Result<Value, Error> {
         out.insert("security".into(), security.clone());
     }
 
-    let ctx = Ctx {
-        file,
-        consumes: &global_consumes,
-        produces: &global_produces,
-        params: &shared_params,
-        responses: &shared_responses,
-    };
     let mut paths = Map::new();
     match root.get("paths") {
-        None => {}
+        None | Some(Value::Null) => {}
         Some(Value::Object(items)) => {
             for (path, item) in items {
                 let at = join_pointer("/paths", path);
-                paths.insert(path.clone(), ctx.path_item(&at, item)?);
+                if path.starts_with("x-") {
+                    continue;
+                }
+                if let Some(item) = ctx.path_item(&at, item) {
+                    paths.insert(path.clone(), item);
+                }
             }
         }
-        Some(_) => {
-            return Err(Error::at(
-                file,
-                "/paths",
-                "`paths` must be an object mapping paths to path items",
-            ))
-        }
+        Some(_) => ctx.warn(
+            WarningKind::InvalidKeyword,
+            "/paths",
+            "`paths` must be an object mapping paths to path items; no operations read",
+        ),
     }
     out.insert("paths".into(), Value::Object(paths));
-    Ok(Value::Object(out))
+    warnings.extend(ctx.warnings.into_inner());
+    Value::Object(out)
 }
 
 struct Ctx<'a> {
     file: &'a str,
-    consumes: &'a [String],
-    produces: &'a [String],
-    params: &'a Map<String, Value>,
-    responses: &'a Map<String, Value>,
+    warnings: RefCell<Vec<Warning>>,
+    consumes: Vec<String>,
+    produces: Vec<String>,
+    params: Map<String, Value>,
+    responses: Map<String, Value>,
 }
 
 impl Ctx<'_> {
-    fn path_item(&self, at: &str, item: &Value) -> Result<Value, Error> {
+    /// A warning at a pointer into the user's (Swagger) document.
+    fn warn(&self, kind: WarningKind, at: &str, message: impl Into<String>) {
+        self.warnings.borrow_mut().push(Warning::new(
+            kind,
+            Location::pointer(self.file, at),
+            message,
+        ));
+    }
+
+    fn path_item(&self, at: &str, item: &Value) -> Option<Value> {
         let Some(item) = item.as_object() else {
-            return Err(Error::at(self.file, at, "a path item must be an object"));
+            self.warn(
+                WarningKind::InvalidKeyword,
+                at,
+                "a path item must be an object; path left out",
+            );
+            return None;
         };
         let mut out = Map::new();
         // Path-level parameters are folded into each operation, where they may
@@ -185,15 +217,20 @@ impl Ctx<'_> {
         let shared = item.get("parameters");
         for (key, value) in item {
             if METHODS.contains(&key.as_str()) {
-                out.insert(
-                    key.clone(),
-                    self.operation(&join_pointer(at, key), value, shared, at)?,
-                );
-            } else if key.starts_with("x-") || key == "summary" || key == "description" {
+                let op_at = join_pointer(at, key);
+                if let Some(op) = self.operation(&op_at, value, shared, at) {
+                    out.insert(key.clone(), op);
+                }
+            } else if key.starts_with("x-")
+                || key == "summary"
+                || key == "description"
+                || key == "$ref"
+            {
                 out.insert(key.clone(), value.clone());
             }
         }
-        Ok(Value::Object(out))
+        out.insert(ORIGIN.into(), json!(at));
+        Some(Value::Object(out))
     }
 
     fn operation(
@@ -202,17 +239,22 @@ impl Ctx<'_> {
         op: &Value,
         path_params: Option<&Value>,
         path_at: &str,
-    ) -> Result<Value, Error> {
+    ) -> Option<Value> {
         let Some(op) = op.as_object() else {
-            return Err(Error::at(self.file, at, "an operation must be an object"));
+            self.warn(
+                WarningKind::InvalidKeyword,
+                at,
+                "an operation must be an object; left out",
+            );
+            return None;
         };
         let consumes = match op.get("consumes") {
-            Some(v) => media_types(self.file, Some(v), &format!("{at}/consumes"))?,
-            None => self.consumes.to_vec(),
+            Some(v) => self.media_types(Some(v), &format!("{at}/consumes")),
+            None => self.consumes.clone(),
         };
         let produces = match op.get("produces") {
-            Some(v) => media_types(self.file, Some(v), &format!("{at}/produces"))?,
-            None => self.produces.to_vec(),
+            Some(v) => self.media_types(Some(v), &format!("{at}/produces")),
+            None => self.produces.clone(),
         };
         let mut out = Map::new();
         for (key, value) in op {
@@ -223,6 +265,7 @@ impl Ctx<'_> {
                 }
             }
         }
+        out.insert(ORIGIN.into(), json!(at));
 
         // Operation parameters override path-level ones with the same name and location.
         let mut params: Vec<(String, Value)> = Vec::new();
@@ -232,15 +275,18 @@ impl Ctx<'_> {
         ] {
             let Some(list) = list else { continue };
             let Some(list) = list.as_array() else {
-                return Err(Error::at(
-                    self.file,
-                    list_at,
-                    "`parameters` must be an array",
-                ));
+                self.warn(
+                    WarningKind::InvalidKeyword,
+                    &list_at,
+                    "`parameters` must be an array; ignored",
+                );
+                continue;
             };
             for (i, p) in list.iter().enumerate() {
                 let p_at = format!("{list_at}/{i}");
-                let resolved = self.resolve_param(&p_at, p)?;
+                let Some(resolved) = self.resolve_param(&p_at, p) else {
+                    continue;
+                };
                 let key = |v: &Value| (v.get("name").cloned(), v.get("in").cloned());
                 params.retain(|(_, existing)| key(existing) != key(&resolved));
                 params.push((p_at, resolved));
@@ -253,22 +299,32 @@ impl Ctx<'_> {
         let mut form_at = None;
         for (p_at, p) in params {
             let location = p.get("in").and_then(Value::as_str).unwrap_or_default();
-            let name = p.get("name").and_then(Value::as_str).ok_or_else(|| {
-                Error::at(
-                    self.file,
-                    format!("{p_at}/name"),
-                    "a parameter needs a `name` string",
-                )
-            })?;
+            // A body parameter's name is never sent; real specs leave it out.
+            let name = match p.get("name").and_then(Value::as_str) {
+                None if location == "body" => Some("body"),
+                name => name,
+            };
+            let Some(name) = name else {
+                self.warn(
+                    WarningKind::InvalidKeyword,
+                    &p_at,
+                    "a parameter needs a `name` string; left out",
+                );
+                continue;
+            };
             match location {
                 "body" => {
-                    let schema = p.get("schema").cloned().ok_or_else(|| {
-                        Error::at(
-                            self.file,
-                            format!("{p_at}/schema"),
-                            "a body parameter needs a `schema`",
-                        )
-                    })?;
+                    let schema = match p.get("schema") {
+                        Some(schema) => schema.clone(),
+                        None => {
+                            self.warn(
+                                WarningKind::InvalidKeyword,
+                                &p_at,
+                                "a body parameter needs a `schema`; the body is taken as any JSON",
+                            );
+                            json!({})
+                        }
+                    };
                     let media = consumes
                         .iter()
                         .find(|m| m.contains("json"))
@@ -307,17 +363,30 @@ impl Ctx<'_> {
                             param.insert(k.clone(), v.clone());
                         }
                     }
+                    // Swagger's `collectionFormat` is OpenAPI 3's `style` and `explode`.
+                    match p.get("collectionFormat").and_then(Value::as_str) {
+                        Some("multi") => {
+                            param.insert("explode".into(), json!(true));
+                        }
+                        Some("ssv") => {
+                            param.insert("style".into(), json!("spaceDelimited"));
+                        }
+                        Some("pipes") => {
+                            param.insert("style".into(), json!("pipeDelimited"));
+                        }
+                        _ => {
+                            param.insert("explode".into(), json!(false));
+                        }
+                    }
                     param.insert("schema".into(), param_schema(&p));
                     param.insert(ORIGIN.into(), json!(p_at));
                     parameters.push(Value::Object(param));
                 }
-                other => {
-                    return Err(Error::at(
-                        self.file,
-                        format!("{p_at}/in"),
-                        format!("unknown parameter location {other:?}"),
-                    ))
-                }
+                other => self.warn(
+                    WarningKind::InvalidKeyword,
+                    &format!("{p_at}/in"),
+                    format!("unknown parameter location {other:?}; parameter {name:?} left out"),
+                ),
             }
         }
         if let Some(form_at) = form_at {
@@ -343,63 +412,95 @@ impl Ctx<'_> {
             Some(Value::Object(items)) => {
                 for (code, response) in items {
                     let r_at = join_pointer(&responses_at, code);
-                    responses.insert(code.clone(), self.response(&r_at, response, &produces)?);
+                    if code.starts_with("x-") {
+                        continue;
+                    }
+                    if let Some(response) = self.response(&r_at, response, &produces) {
+                        responses.insert(code.clone(), response);
+                    }
                 }
             }
-            None => {}
-            Some(_) => {
-                return Err(Error::at(
-                    self.file,
-                    responses_at,
-                    "`responses` must be an object",
-                ))
-            }
+            None | Some(Value::Null) => {}
+            Some(_) => self.warn(
+                WarningKind::InvalidKeyword,
+                &responses_at,
+                "`responses` must be an object; ignored",
+            ),
         }
         out.insert("responses".into(), Value::Object(responses));
-        Ok(Value::Object(out))
+        Some(Value::Object(out))
     }
 
-    fn resolve_param(&self, at: &str, p: &Value) -> Result<Value, Error> {
+    fn resolve_param(&self, at: &str, p: &Value) -> Option<Value> {
         if !p.is_object() {
-            return Err(Error::at(self.file, at, "a parameter must be an object"));
+            self.warn(
+                WarningKind::InvalidKeyword,
+                at,
+                "a parameter must be an object; left out",
+            );
+            return None;
         }
-        match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let name = r.strip_prefix("#/parameters/").ok_or_else(|| {
-                    Error::at(
-                        self.file,
-                        format!("{at}/$ref"),
-                        format!("$ref target {r} is not a local #/parameters/ entry"),
-                    )
-                })?;
-                self.params.get(name).cloned().ok_or_else(|| {
-                    Error::at(
-                        self.file,
-                        format!("{at}/$ref"),
-                        format!("$ref target {r} does not exist"),
-                    )
-                })
+        let Some(reference) = p.get("$ref") else {
+            return Some(p.clone());
+        };
+        let ref_at = format!("{at}/$ref");
+        let Some(r) = reference.as_str() else {
+            self.warn(
+                WarningKind::NonStringRef,
+                &ref_at,
+                "`$ref` must be a string; parameter left out",
+            );
+            return None;
+        };
+        let found = r
+            .strip_prefix("#/parameters/")
+            .and_then(|name| self.params.get(&unescape(name)));
+        match found {
+            Some(param) => Some(param.clone()),
+            None => {
+                let kind = if r.starts_with('#') {
+                    WarningKind::DanglingRef
+                } else {
+                    WarningKind::ExternalRef
+                };
+                self.warn(
+                    kind,
+                    &ref_at,
+                    format!("$ref target {r} is not a #/parameters/ entry of this file; parameter left out"),
+                );
+                None
             }
-            None => Ok(p.clone()),
         }
     }
 
-    fn response(&self, at: &str, response: &Value, produces: &[String]) -> Result<Value, Error> {
-        let response = match response.get("$ref").and_then(Value::as_str) {
-            Some(r) => {
-                let name = r.strip_prefix("#/responses/").unwrap_or(r);
-                self.responses.get(name).ok_or_else(|| {
-                    Error::at(
-                        self.file,
-                        format!("{at}/$ref"),
-                        format!("$ref target {r} does not exist"),
-                    )
-                })?
+    fn response(&self, at: &str, response: &Value, produces: &[String]) -> Option<Value> {
+        let response = match response.get("$ref") {
+            Some(reference) => {
+                let r = reference.as_str().unwrap_or_default();
+                let found = r
+                    .strip_prefix("#/responses/")
+                    .and_then(|name| self.responses.get(&unescape(name)));
+                match found {
+                    Some(response) => response,
+                    None => {
+                        self.warn(
+                            WarningKind::DanglingRef,
+                            &format!("{at}/$ref"),
+                            format!("$ref target {reference} is not a #/responses/ entry of this file; response left out"),
+                        );
+                        return None;
+                    }
+                }
             }
             None => response,
         };
         let Some(response) = response.as_object() else {
-            return Err(Error::at(self.file, at, "a response must be an object"));
+            self.warn(
+                WarningKind::InvalidKeyword,
+                at,
+                "a response must be an object; left out",
+            );
+            return None;
         };
         let mut out = Map::new();
         out.insert(
@@ -437,8 +538,57 @@ impl Ctx<'_> {
                 out.insert(k.clone(), v.clone());
             }
         }
-        Ok(Value::Object(out))
+        Some(Value::Object(out))
     }
+
+    fn media_types(&self, value: Option<&Value>, at: &str) -> Vec<String> {
+        match value {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match v.as_str() {
+                    Some(s) => Some(s.to_string()),
+                    None => {
+                        self.warn(
+                            WarningKind::InvalidKeyword,
+                            &format!("{at}/{i}"),
+                            "a media type must be a string; ignored",
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            Some(Value::String(one)) => vec![one.clone()],
+            Some(_) => {
+                self.warn(
+                    WarningKind::InvalidKeyword,
+                    at,
+                    "must be an array of media types; ignored",
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn object_or_empty(&self, value: Option<&Value>, at: &str) -> Map<String, Value> {
+        match value {
+            None | Some(Value::Null) => Map::new(),
+            Some(Value::Object(m)) => m.clone(),
+            Some(_) => {
+                self.warn(
+                    WarningKind::InvalidKeyword,
+                    at,
+                    "must be an object; ignored",
+                );
+                Map::new()
+            }
+        }
+    }
+}
+
+fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
 }
 
 /// The schema keywords a Swagger 2.0 non-body parameter carries itself.
@@ -485,34 +635,6 @@ fn security_scheme(scheme: &Value) -> Value {
     }
 }
 
-fn media_types(file: &str, value: Option<&Value>, at: &str) -> Result<Vec<String>, Error> {
-    match value {
-        None => Ok(Vec::new()),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.as_str().map(str::to_string).ok_or_else(|| {
-                    Error::at(file, format!("{at}/{i}"), "a media type must be a string")
-                })
-            })
-            .collect(),
-        Some(_) => Err(Error::at(file, at, "must be an array of media types")),
-    }
-}
-
-fn object_or_empty(
-    file: &str,
-    value: Option<&Value>,
-    at: &str,
-) -> Result<Map<String, Value>, Error> {
-    match value {
-        None => Ok(Map::new()),
-        Some(Value::Object(m)) => Ok(m.clone()),
-        Some(_) => Err(Error::at(file, at, "must be an object")),
-    }
-}
-
 /// Applies the schema fix-ups wherever schemas live in an OpenAPI 3.0 document.
 fn fix_schemas_in(node: &mut Value, dialect: Dialect) {
     match node {
@@ -538,125 +660,6 @@ fn fix_schemas_in(node: &mut Value, dialect: Dialect) {
     }
 }
 
-/// Checks the keywords whose wrong type would otherwise only be reported at
-/// the enclosing schema, so that the error points at the keyword itself.
-fn check_schemas_in(
-    file: &str,
-    root: &Value,
-    node: &Value,
-    dialect: Dialect,
-    at: &str,
-) -> Result<(), Error> {
-    match node {
-        Value::Object(map) => {
-            for (key, value) in map {
-                let child = join_pointer(at, key);
-                if key == "schema" {
-                    check_schema(file, root, value, dialect, &child)?;
-                } else if key == "schemas" && value.is_object() {
-                    for (name, schema) in value.as_object().into_iter().flatten() {
-                        check_schema(file, root, schema, dialect, &join_pointer(&child, name))?;
-                    }
-                } else if !key.starts_with("x-") && key != "example" && key != "examples" {
-                    check_schemas_in(file, root, value, dialect, &child)?;
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                check_schemas_in(file, root, item, dialect, &format!("{at}/{i}"))?;
-            }
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn check_schema(
-    file: &str,
-    root: &Value,
-    schema: &Value,
-    dialect: Dialect,
-    at: &str,
-) -> Result<(), Error> {
-    let fail = |pointer: String, message: String| {
-        Error::at(file, original_pointer(root, dialect, &pointer), message)
-    };
-    let Value::Object(map) = schema else {
-        return Err(fail(
-            at.to_string(),
-            format!("a schema must be an object, found {schema}"),
-        ));
-    };
-    if let Some(t) = map.get("type") {
-        if !t.is_string() {
-            return Err(fail(
-                format!("{at}/type"),
-                format!("`type` must be a string such as \"object\" or \"string\", found {t}"),
-            ));
-        }
-    }
-    if let Some(props) = map.get("properties") {
-        let Some(props) = props.as_object() else {
-            return Err(fail(
-                format!("{at}/properties"),
-                "`properties` must be an object".into(),
-            ));
-        };
-        for (name, prop) in props {
-            check_schema(
-                file,
-                root,
-                prop,
-                dialect,
-                &join_pointer(&format!("{at}/properties"), name),
-            )?;
-        }
-    }
-    if let Some(required) = map.get("required") {
-        if !required
-            .as_array()
-            .is_some_and(|r| r.iter().all(Value::is_string))
-        {
-            return Err(fail(
-                format!("{at}/required"),
-                "`required` must be an array of property names".into(),
-            ));
-        }
-    }
-    for key in ["items", "not"] {
-        if let Some(child) = map.get(key) {
-            check_schema(file, root, child, dialect, &format!("{at}/{key}"))?;
-        }
-    }
-    if let Some(child @ Value::Object(_)) = map.get("additionalProperties") {
-        check_schema(
-            file,
-            root,
-            child,
-            dialect,
-            &format!("{at}/additionalProperties"),
-        )?;
-    }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(parts) = map.get(key) {
-            let Some(parts) = parts.as_array() else {
-                return Err(fail(
-                    format!("{at}/{key}"),
-                    format!("`{key}` must be an array of schemas"),
-                ));
-            };
-            for (i, part) in parts.iter().enumerate() {
-                check_schema(file, root, part, dialect, &format!("{at}/{key}/{i}"))?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Keywords that may stand beside `$ref` without changing its meaning here.
-const IGNORED_REF_SIBLINGS: [&str; 2] = ["type", "format"];
-
 fn fix_schema(schema: &mut Value, dialect: Dialect) {
     let Value::Object(map) = schema else { return };
     if dialect == Dialect::Swagger2 {
@@ -677,28 +680,25 @@ fn fix_schema(schema: &mut Value, dialect: Dialect) {
         map.insert("type".into(), json!("string"));
         map.insert("format".into(), json!("binary"));
     }
-    if let Some(reference) = map.get("$ref").cloned() {
-        map.retain(|k, _| k != "$ref" && !IGNORED_REF_SIBLINGS.contains(&k.as_str()));
-        if map.is_empty() {
-            map.insert("$ref".into(), reference);
-        } else {
-            map.insert("allOf".into(), json!([{ "$ref": reference }]));
-        }
-        return;
-    }
-    for key in ["properties"] {
+    for key in ["properties", "patternProperties", "$defs", "definitions"] {
         if let Some(Value::Object(props)) = map.get_mut(key) {
             props.values_mut().for_each(|p| fix_schema(p, dialect));
         }
     }
-    for key in ["items", "additionalProperties", "not"] {
-        if let Some(child) = map.get_mut(key) {
-            fix_schema(child, dialect);
-        }
-    }
-    for key in ["allOf", "oneOf", "anyOf"] {
-        if let Some(Value::Array(parts)) = map.get_mut(key) {
-            parts.iter_mut().for_each(|p| fix_schema(p, dialect));
+    for key in [
+        "items",
+        "additionalProperties",
+        "not",
+        "prefixItems",
+        "allOf",
+        "oneOf",
+        "anyOf",
+    ] {
+        match map.get_mut(key) {
+            // `items` may be a list too (the draft 4 tuple).
+            Some(Value::Array(parts)) => parts.iter_mut().for_each(|p| fix_schema(p, dialect)),
+            Some(child) => fix_schema(child, dialect),
+            None => {}
         }
     }
 }
@@ -708,7 +708,7 @@ mod tests {
     use super::*;
 
     fn up(doc: Value) -> Value {
-        upgrade("t.json", Dialect::Swagger2, doc).unwrap()
+        upgrade("t.json", Dialect::Swagger2, doc, &mut Vec::new())
     }
 
     #[test]
@@ -737,7 +737,7 @@ mod tests {
         let y = &doc["components"]["schemas"]["x"]["properties"]["y"];
         assert_eq!(
             y,
-            &json!({"description": "self", "allOf": [{"$ref": "#/components/schemas/x"}]})
+            &json!({"description": "self", "$ref": "#/components/schemas/x"})
         );
     }
 
@@ -773,22 +773,41 @@ mod tests {
     }
 
     #[test]
-    fn structural_errors_name_the_swagger_pointer() {
-        let e = upgrade(
+    fn structural_defects_are_warnings_at_the_swagger_pointer() {
+        let mut warnings = Vec::new();
+        let doc = upgrade(
             "t.json",
             Dialect::Swagger2,
             json!({"swagger": "2.0", "paths": []}),
-        )
-        .unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            "t.json#/paths: `paths` must be an object mapping paths to path items"
+            &mut warnings,
         );
-        let e = upgrade("t.json", Dialect::Swagger2, json!({"swagger": "2.0", "paths": {"/a": {"get": {"parameters": [{"name": "b", "in": "nowhere"}]}}}}))
-            .unwrap_err();
+        assert_eq!(doc["paths"], json!({}));
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(
-            e.to_string(),
-            "t.json#/paths/~1a/get/parameters/0/in: unknown parameter location \"nowhere\""
+            shown,
+            ["warning[invalid_keyword]: t.json#/paths: `paths` must be an object mapping paths to path items; no operations read"]
         );
+        let mut warnings = Vec::new();
+        let doc = upgrade(
+            "t.json",
+            Dialect::Swagger2,
+            json!({"swagger": "2.0", "paths": {"/a": {"get": {"parameters": [
+                {"name": "b", "in": "nowhere"},
+                {"$ref": "#/parameters/missing"},
+                {"name": "ids", "in": "query", "type": "array", "items": {"type": "string"}, "collectionFormat": "multi"}
+            ]}}}}),
+            &mut warnings,
+        );
+        let shown: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            shown,
+            [
+                "warning[dangling_ref]: t.json#/paths/~1a/get/parameters/1/$ref: $ref target #/parameters/missing is not a #/parameters/ entry of this file; parameter left out",
+                "warning[invalid_keyword]: t.json#/paths/~1a/get/parameters/0/in: unknown parameter location \"nowhere\"; parameter \"b\" left out",
+            ]
+        );
+        let params = &doc["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(params.as_array().map(Vec::len), Some(1));
+        assert_eq!(params[0]["explode"], json!(true));
     }
 }

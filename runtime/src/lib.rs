@@ -22,13 +22,14 @@ mod retry;
 mod secret;
 pub mod string_enum;
 mod transport;
+pub mod union;
 mod validate;
 pub mod wait;
 
 pub use auth::Auth;
 pub use call::{call, Decode};
 pub use error::{BoxError, Error};
-pub use request::{encode_path, Multipart, Request};
+pub use request::{encode_path, pairs, text, Multipart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;

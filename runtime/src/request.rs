@@ -370,9 +370,117 @@ pub fn encode_path(segment: &str) -> String {
     out
 }
 
+/// The text of a value that is not plain text or a number, for a query parameter, a
+/// header or a form field: a string as it is, a number or boolean as written in JSON, a
+/// list as its items joined by commas, anything else (an object) as JSON, and `null` as
+/// nothing. Generated code uses it for unions, objects and free-form values.
+pub fn text<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    fn scalar(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Array(items)) => {
+            items.iter().map(scalar).collect::<Vec<_>>().join(",")
+        }
+        Ok(other) => scalar(&other),
+        Err(_) => String::new(),
+    }
+}
+
+/// The (name, value) pairs a value becomes in a query or a form body, for objects and
+/// lists of objects: with `deep` (OpenAPI's `style: deepObject`, also how Stripe-like
+/// form bodies nest) `name[key]=value`, nested and indexed (`name[0][key]`); without it
+/// (`style: form, explode: true`, the default) an object's properties become pairs of
+/// their own and a list repeats `name`. Scalars are one pair, `null` none.
+pub fn pairs<T: serde::Serialize + ?Sized>(
+    name: &str,
+    value: &T,
+    deep: bool,
+) -> Vec<(String, String)> {
+    fn walk(
+        name: &str,
+        value: &serde_json::Value,
+        deep: bool,
+        top: bool,
+        out: &mut Vec<(String, String)>,
+    ) {
+        use serde_json::Value;
+        match value {
+            Value::Null => {}
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let child = if deep {
+                        format!("{name}[{key}]")
+                    } else if top {
+                        key.clone()
+                    } else {
+                        format!("{name}.{key}")
+                    };
+                    walk(&child, item, deep, false, out);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let child = if deep && (item.is_object() || item.is_array()) {
+                        format!("{name}[{index}]")
+                    } else if deep {
+                        format!("{name}[]")
+                    } else {
+                        name.to_string()
+                    };
+                    walk(&child, item, deep, false, out);
+                }
+            }
+            Value::String(s) => out.push((name.to_string(), s.clone())),
+            other => out.push((name.to_string(), other.to_string())),
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_json::to_value(value) {
+        walk(name, &value, deep, true, &mut out);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn objects_become_pairs() {
+        use serde_json::json;
+        let value = json!({"a": "x", "tags": {"k": "v"}, "items": [{"p": 1}], "ids": [1, 2]});
+        assert_eq!(
+            pairs("m", &value, true),
+            [
+                ("m[a]".to_string(), "x".to_string()),
+                ("m[tags][k]".into(), "v".into()),
+                ("m[items][0][p]".into(), "1".into()),
+                ("m[ids][]".into(), "1".into()),
+                ("m[ids][]".into(), "2".into()),
+            ]
+        );
+        assert_eq!(
+            pairs("m", &json!({"a": "x", "b": 2}), false),
+            [("a".to_string(), "x".to_string()), ("b".into(), "2".into())]
+        );
+        assert_eq!(pairs("m", &json!(["a", "b"]), false).len(), 2);
+        assert!(pairs("m", &json!(null), true).is_empty());
+    }
+
+    #[test]
+    fn values_become_parameter_text() {
+        use serde_json::json;
+        assert_eq!(text(&json!("running")), "running");
+        assert_eq!(text(&json!(3)), "3");
+        assert_eq!(text(&json!(["a", 1, true])), "a,1,true");
+        assert_eq!(text(&json!({"k": "v"})), "{\"k\":\"v\"}");
+        assert_eq!(text(&json!(null)), "");
+    }
 
     fn base() -> Url {
         Url::parse("https://array.example/api/rest/").unwrap()

@@ -44,6 +44,8 @@ enum Shape {
     Scalar,
     /// A repeatable flag.
     List,
+    /// No flag: the spec allows one value only (`const`), which the body gets.
+    Fixed,
     /// No flag: the reason, for the docs.
     Skipped(&'static str),
 }
@@ -79,6 +81,7 @@ fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
                 ));
                 inits.push(quote! { #field: None });
             }
+            Shape::Fixed => inits.push(quote! { #field: Default::default() }),
             Shape::Scalar => {
                 fields.push(scalar_field(api, f));
                 inits.push(init(f, quote! { self.#field }));
@@ -102,6 +105,9 @@ fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
         let intro = " Fields without a flag:";
         quote! { #[doc = ""] #[doc = #intro] #(#[doc = #skipped_docs])* }
     });
+    if body.additional.is_some() {
+        inits.push(quote! { additional_properties: Default::default() });
+    }
     let into_doc = format!(" The `{}` body these flags describe.", body_def.wire_name);
     Some(quote! {
         #[doc = #doc]
@@ -123,6 +129,13 @@ fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
 fn shape(api: &Api, f: &Field) -> Shape {
     if f.boxed {
         return Shape::Skipped("nested object");
+    }
+    if let TypeRef::Named(id) = &f.ty {
+        if let TypeKind::Enum(e) = &api.types[id.0].kind {
+            if e.default.is_some() && e.variants.len() == 1 && !f.optional {
+                return Shape::Fixed;
+            }
+        }
     }
     match &f.ty {
         TypeRef::List(inner) => match scalar(api, inner) {
@@ -149,12 +162,14 @@ fn scalar(api: &Api, ty: &TypeRef) -> Result<(), &'static str> {
         TypeRef::Named(id) => match &api.types[id.0].kind {
             TypeKind::Enum(_) => Ok(()),
             TypeKind::Alias(inner) => scalar(api, inner),
-            TypeKind::Struct(_) | TypeKind::Union(_) => Err("nested object"),
+            TypeKind::Struct(_) => Err("nested object"),
+            TypeKind::Union(_) => Err("one of several types"),
         },
         TypeRef::Bytes => Err("binary data"),
         TypeRef::Any => Err("free-form JSON"),
-        TypeRef::List(_) => Err("nested list"),
+        TypeRef::List(_) | TypeRef::Tuple(_) => Err("nested list"),
         TypeRef::Map(_) => Err("map"),
+        TypeRef::Nullable(_) => Err("a value that may be null"),
     }
 }
 

@@ -8,13 +8,12 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::operations::{
-    body_type, form_name, optional_params, param_type, success_shape, SuccessShape,
-};
-use super::types::constraint_checks;
+use super::operations::{body_type, param_type};
+use super::types::{constraint_checks, resolved};
 use super::{doc_attrs, ident, lit, type_tokens};
 use crate::ir::{
-    Api, Body, Operation, Paging, Param, ParamLocation, QueryStyle, ResponseBody, TypeKind, TypeRef,
+    Api, Body, Operation, Paging, Param, ParamLocation, PathPart, QueryStyle, ResponseBody,
+    Success, TypeKind, TypeRef,
 };
 use crate::normalize::unraw;
 
@@ -38,9 +37,10 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             transport: rt::Transport,
         }
 
-        // `rt::Error` carries the response body; boxing it would cost every
-        // caller an allocation for a lint about size.
-        #[allow(clippy::result_large_err)]
+        #[allow(
+            clippy::result_large_err,
+            reason = "rt::Error carries the response body; a Box would cost every caller an allocation"
+        )]
         impl Client {
             /// The path the API is served under; a transport's base URL is a
             /// host's URL followed by this path.
@@ -64,11 +64,7 @@ pub(super) fn emit(api: &Api) -> TokenStream {
 /// The inputs a method takes, in order, as `(name, type)`.
 fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let mut args = Vec::new();
-    for p in op
-        .params
-        .iter()
-        .filter(|p| p.location == ParamLocation::Path || p.required)
-    {
+    for p in op.params.iter().filter(|p| p.positional) {
         let name = ident(&p.name);
         let ty = argument_type(api, p);
         args.push(quote! { #name: #ty });
@@ -88,14 +84,16 @@ fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
             args.push(quote! { body: #ty });
         }
         Some(Body::Multipart(_) | Body::Form(_)) => {
-            let form = ident(&form_name(op));
-            args.push(quote! { form: &operations::#form });
+            if let Some(form) = &op.form_type {
+                let form = ident(form);
+                args.push(quote! { form: &operations::#form });
+            }
         }
         Some(Body::Binary(_)) => args.push(quote! { body: rt::Bytes }),
         None => {}
     }
-    if optional_params(op).next().is_some() {
-        let params = ident(&op.params_type);
+    if let Some(params) = &op.params_type {
+        let params = ident(params);
         args.push(quote! { params: &operations::#params });
     }
     args
@@ -105,6 +103,10 @@ fn argument_type(api: &Api, p: &Param) -> TokenStream {
     match &p.ty {
         TypeRef::String => quote! { &str },
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => param_type(api, p),
+        TypeRef::List(item) if p.style != QueryStyle::Pairs => {
+            let item = type_tokens(api, item, false);
+            quote! { &[#item] }
+        }
         _ => {
             let ty = param_type(api, p);
             quote! { &#ty }
@@ -114,16 +116,17 @@ fn argument_type(api: &Api, p: &Param) -> TokenStream {
 
 /// The success type a method returns inside `rt::Response`.
 fn success_type(api: &Api, op: &Operation) -> TokenStream {
-    match success_shape(op) {
-        SuccessShape::Single(body) => body_type(api, &body),
-        SuccessShape::Optional(body) => {
-            let ty = body_type(api, &body);
+    match (&op.success, &op.response_type) {
+        (Success::Single(body), _) => body_type(api, body),
+        (Success::Optional(body), _) => {
+            let ty = body_type(api, body);
             quote! { Option<#ty> }
         }
-        SuccessShape::Enum => {
-            let name = ident(&op.response_type);
+        (Success::Enum, Some(name)) => {
+            let name = ident(name);
             quote! { operations::#name }
         }
+        (Success::Enum, None) => quote! { () },
     }
 }
 
@@ -137,11 +140,11 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
     let error = type_tokens(api, &op.error, false);
     let build = build_request(api, op);
     let decode = decode(api, op);
-    let builder = format_ident!("{}_request", unraw(&op.name));
-    let stream = op
-        .paging
-        .as_ref()
-        .map(|paging| emit_stream(api, op, paging, &args));
+    let builder = ident(&op.builder);
+    let stream = match (&op.paging, &op.stream) {
+        (Some(paging), Some(stream)) => Some(emit_stream(api, op, paging, stream, &args)),
+        _ => None,
+    };
     let doc_sep = op.docs.text.is_some().then(|| quote! { #[doc = ""] });
     let builder_doc = format!(
         " The request [`Self::{}`] sends, its inputs checked, without sending it: to preview it \
@@ -170,15 +173,17 @@ fn argument_names(op: &Operation) -> Vec<proc_macro2::Ident> {
     let mut names: Vec<_> = op
         .params
         .iter()
-        .filter(|p| p.location == ParamLocation::Path || p.required)
+        .filter(|p| p.positional)
         .map(|p| ident(&p.name))
         .collect();
     match &op.body {
         Some(Body::Json(_) | Body::Binary(_)) => names.push(format_ident!("body")),
-        Some(Body::Multipart(_) | Body::Form(_)) => names.push(format_ident!("form")),
-        None => {}
+        Some(Body::Multipart(_) | Body::Form(_)) if op.form_type.is_some() => {
+            names.push(format_ident!("form"))
+        }
+        _ => {}
     }
-    if optional_params(op).next().is_some() {
+    if op.params_type.is_some() {
         names.push(format_ident!("params"));
     }
     names
@@ -198,8 +203,11 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
         let value = ident(&p.name);
         let wire = lit(&p.wire_name);
         let by_value = matches!(p.ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64);
-        let checks = constraint_checks(&p.constraints, &p.ty, &wire, false);
-        if p.location == ParamLocation::Path || p.required {
+        let checks = constraint_checks(&p.constraints, resolved(api, &p.ty), &wire, false);
+        if checks.is_empty() {
+            continue;
+        }
+        if p.positional {
             let bind = if by_value {
                 quote! { &#value }
             } else {
@@ -216,9 +224,10 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
         }
     }
 
-    let path = path_expression(op);
-    let changes_later =
-        op.body.is_some() || op.params.iter().any(|p| p.location != ParamLocation::Path);
+    let path = path_expression(api, op);
+    let changes_later = op.body.is_some()
+        || !op.fixed_query.is_empty()
+        || op.params.iter().any(|p| p.location != ParamLocation::Path);
     let binding = if changes_later {
         quote! { let mut request }
     } else {
@@ -227,6 +236,9 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     out.extend(
         quote! { #binding = rt::Request::new(rt::Method::#method, #path).operation(#operation); },
     );
+    for (name, value) in &op.fixed_query {
+        out.extend(quote! { request = request.query(#name, #value); });
+    }
     for p in op
         .params
         .iter()
@@ -241,11 +253,18 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             let parts = fields.iter().map(|f| {
                 let field = ident(&f.name);
                 let wire = lit(&f.wire_name);
-                let add = if f.ty == TypeRef::Bytes {
-                    quote! { parts = parts.file(#wire, #wire, value.clone()); }
-                } else {
-                    let text = text_of(&f.ty);
-                    quote! { parts = parts.text(#wire, #text); }
+                let add = match resolved(api, &f.ty) {
+                    TypeRef::Bytes => quote! { parts = parts.file(#wire, #wire, value.clone()); },
+                    // Several files under one name, each a part of its own.
+                    TypeRef::List(item) if **item == TypeRef::Bytes => quote! {
+                        for file in value {
+                            parts = parts.file(#wire, #wire, file.clone());
+                        }
+                    },
+                    other => {
+                        let text = form_text(api, other);
+                        quote! { parts = parts.text(#wire, #text); }
+                    }
                 };
                 if f.required {
                     quote! { { let value = &form.#field; #add } }
@@ -263,11 +282,19 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
             let pairs = fields.iter().map(|f| {
                 let field = ident(&f.name);
                 let wire = lit(&f.wire_name);
-                let text = text_of(&f.ty);
-                if f.required {
-                    quote! { { let value = &form.#field; fields.push((#wire.to_string(), #text)); } }
+                let ty = resolved(api, &f.ty);
+                let push = if f.deep || is_structured(api, ty) {
+                    // Objects and lists nest as `name[key]=value` (the form encoding of
+                    // Stripe-like APIs, and OpenAPI's `deepObject`).
+                    quote! { fields.extend(rt::pairs(#wire, value, true)); }
                 } else {
-                    quote! { if let Some(value) = &form.#field { fields.push((#wire.to_string(), #text)); } }
+                    let text = form_text(api, ty);
+                    quote! { fields.push((#wire.to_string(), #text)); }
+                };
+                if f.required {
+                    quote! { { let value = &form.#field; #push } }
+                } else {
+                    quote! { if let Some(value) = &form.#field { #push } }
                 }
             });
             out.extend(quote! {
@@ -281,32 +308,27 @@ fn build_request(api: &Api, op: &Operation) -> TokenStream {
     out
 }
 
-/// `format!`-free when the path has no parameters.
-fn path_expression(op: &Operation) -> TokenStream {
+/// The path from its template: `format!`-free when it has no parameters.
+fn path_expression(api: &Api, op: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut args = Vec::new();
-    for segment in op.path.split('/').skip(1) {
-        template.push('/');
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
-                template.push_str("{}");
-                let param = op
-                    .params
-                    .iter()
-                    .find(|p| p.location == ParamLocation::Path && p.wire_name == name);
-                let value = param.map(|p| {
-                    let v = ident(&p.name);
-                    match p.ty {
-                        TypeRef::String => quote! { rt::encode_path(#v) },
-                        _ => quote! { rt::encode_path(&#v.to_string()) },
-                    }
-                });
-                args.push(value.unwrap_or_else(|| quote! { "" }));
+    for part in &op.template {
+        match part {
+            PathPart::Literal(text) => {
+                template.push_str(&text.replace('{', "{{").replace('}', "}}"))
             }
-            None => template.push_str(&segment.replace('{', "{{").replace('}', "}}")),
+            PathPart::Param(index) => {
+                template.push_str("{}");
+                let p = &op.params[*index];
+                let v = ident(&p.name);
+                args.push(match resolved(api, &p.ty) {
+                    TypeRef::String => quote! { rt::encode_path(#v) },
+                    _ => quote! { rt::encode_path(&#v.to_string()) },
+                });
+            }
         }
     }
-    if op.path.is_empty() {
+    if template.is_empty() {
         template.push('/');
     }
     if args.is_empty() {
@@ -316,29 +338,80 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
-/// The text form of a value `value: &T` for a query, header or form field.
-fn text_of(ty: &TypeRef) -> TokenStream {
+/// The text of a form field `value: &T`.
+fn form_text(api: &Api, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => {
+            quote! { value.to_string() }
+        }
+        _ => text_joined(ty, ','),
+    }
+}
+
+/// The text form of `value: &T`, a list's items joined by `separator`.
+fn text_joined(ty: &TypeRef, separator: char) -> TokenStream {
     match ty {
         TypeRef::Secret => quote! { value.expose().to_string() },
         TypeRef::DateTime => quote! { value.to_rfc3339() },
         TypeRef::List(inner) => {
-            let item = match **inner {
-                TypeRef::DateTime => quote! { item.to_rfc3339() },
-                TypeRef::Secret => quote! { item.expose().to_string() },
-                _ => quote! { item.to_string() },
+            let separator = separator.to_string();
+            let item = if uses_text(inner) {
+                quote! { rt::text }
+            } else {
+                let item = item_text(inner);
+                quote! { |item| #item }
             };
-            quote! { value.iter().map(|item| #item).collect::<Vec<_>>().join(",") }
+            quote! { value.iter().map(#item).collect::<Vec<_>>().join(#separator) }
         }
-        _ => quote! { value.to_string() },
+        ty if has_display(ty) => quote! { value.to_string() },
+        _ => quote! { rt::text(value) },
     }
+}
+
+/// The text of one list item `item: &T`.
+fn item_text(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::DateTime => quote! { item.to_rfc3339() },
+        TypeRef::Secret => quote! { item.expose().to_string() },
+        ty if has_display(ty) => quote! { item.to_string() },
+        _ => quote! { rt::text(item) },
+    }
+}
+
+/// Whether values of the type are objects, or lists of them.
+fn is_structured(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) | TypeRef::Any => true,
+        TypeRef::List(item) => is_structured(api, resolved(api, item)),
+        TypeRef::Named(id) => matches!(
+            api.types[id.0].kind,
+            TypeKind::Struct(_) | TypeKind::Union(_)
+        ),
+        _ => false,
+    }
+}
+
+/// Whether an item's text is `rt::text(item)`.
+fn uses_text(ty: &TypeRef) -> bool {
+    !matches!(ty, TypeRef::DateTime | TypeRef::Secret) && !has_display(ty)
+}
+
+/// Whether the type's `Display` is its text on the wire (strings, numbers, booleans,
+/// and the generated string enums).
+fn has_display(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool
+    )
 }
 
 /// The value `value: &T` as a query or header value: anything `Display`
 /// goes as it is.
-fn display_of(ty: &TypeRef) -> TokenStream {
+fn display_of(api: &Api, ty: &TypeRef, separator: char) -> TokenStream {
     match ty {
-        TypeRef::Secret | TypeRef::DateTime | TypeRef::List(_) => text_of(ty),
-        _ => quote! { value },
+        TypeRef::Named(id) if matches!(api.types[id.0].kind, TypeKind::Enum(_)) => quote! { value },
+        ty if has_display(ty) => quote! { value },
+        _ => text_joined(ty, separator),
     }
 }
 
@@ -355,8 +428,30 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
             };
         }
         (ParamLocation::Header, _) => {
-            let text = display_of(&p.ty);
+            let text = display_of(api, resolved(api, &p.ty), ',');
             quote! { request = request.header(#wire, #text); }
+        }
+        (_, QueryStyle::Repeated) => match resolved(api, &p.ty) {
+            TypeRef::List(item) => {
+                let item = item_text(item);
+                quote! {
+                    for item in value {
+                        request = request.query(#wire, #item);
+                    }
+                }
+            }
+            other => {
+                let text = display_of(api, other, ',');
+                quote! { request = request.query(#wire, #text); }
+            }
+        },
+        (_, QueryStyle::DeepObject | QueryStyle::Exploded) => {
+            let deep = p.style == QueryStyle::DeepObject;
+            quote! {
+                for (name, text) in rt::pairs(#wire, value, #deep) {
+                    request = request.query(&name, text);
+                }
+            }
         }
         (_, QueryStyle::Json) => quote! {
             let text = serde_json::to_string(value).map_err(|e| rt::Error::InvalidRequest {
@@ -365,19 +460,19 @@ fn add_param(api: &Api, op: &Operation, p: &Param) -> TokenStream {
             })?;
             request = request.query(#wire, text);
         },
-        _ => {
-            let text = display_of(&p.ty);
+        (_, QueryStyle::Plain(separator)) => {
+            let text = display_of(api, resolved(api, &p.ty), separator);
             quote! { request = request.query(#wire, #text); }
         }
     };
     // `select` defaults to every field of the returned model.
-    if let (Some(model), "select", false) = (op.select_all, p.wire_name.as_str(), p.required) {
+    if let (Some(model), "select", false) = (op.select_all, p.wire_name.as_str(), p.positional) {
         let model = type_tokens(api, &TypeRef::Named(model), false);
         return quote! {
             request = request.query(#wire, params.#field.as_deref().unwrap_or(#model::FIELDS));
         };
     }
-    if p.required {
+    if p.positional {
         // Positional: plain values are taken by value, the rest by reference.
         let by_value = matches!(
             p.ty,
@@ -414,7 +509,7 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
             }
         };
     }
-    let arms = merge_arms(api, op, &success_shape(op));
+    let arms = merge_arms(api, op, &op.success);
     quote! {
         match response.status() {
             #arms
@@ -423,8 +518,8 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
-    if let SuccessShape::Single(body) = shape {
+fn merge_arms(api: &Api, op: &Operation, shape: &Success) -> TokenStream {
+    if let Success::Single(body) = shape {
         let statuses = op
             .responses
             .iter()
@@ -437,16 +532,16 @@ fn merge_arms(api: &Api, op: &Operation, shape: &SuccessShape) -> TokenStream {
         let status = proc_macro2::Literal::u16_unsuffixed(r.status);
         // One runtime call per arm that decodes and wraps (`json_into(Some)`), rather than
         // `json()` plus two `map`s: each generic helper is compiled once per type it meets.
-        let wrap = match shape {
-            SuccessShape::Optional(_) => quote! { Some },
-            _ => {
-                let enum_name = ident(&op.response_type);
+        let wrap = match (shape, &op.response_type) {
+            (Success::Enum, Some(enum_name)) => {
+                let enum_name = ident(enum_name);
                 let variant = ident(&r.variant);
                 quote! { operations::#enum_name::#variant }
             }
+            _ => quote! { Some },
         };
         out.extend(match (shape, &r.body) {
-            (SuccessShape::Optional(_), ResponseBody::Empty) => {
+            (Success::Optional(_), ResponseBody::Empty) => {
                 quote! { #status => response.empty_as(None), }
             }
             (_, ResponseBody::Empty) => quote! { #status => response.empty_as(#wrap), },
@@ -476,39 +571,44 @@ fn decoder(body: &ResponseBody) -> proc_macro2::Ident {
 }
 
 /// The `_stream` twin of a paged operation: every item, page by page.
-fn emit_stream(api: &Api, op: &Operation, paging: &Paging, args: &[TokenStream]) -> TokenStream {
+fn emit_stream(
+    api: &Api,
+    op: &Operation,
+    paging: &Paging,
+    stream: &str,
+    args: &[TokenStream],
+) -> TokenStream {
     let Paging::ContentRange {
         max_page_size,
         default_order,
         item,
+        limit,
+        offset,
+        order,
     } = paging;
-    let builder = format_ident!("{}_request", unraw(&op.name));
-    let stream = format_ident!("{}_stream", unraw(&op.name));
+    let builder = ident(&op.builder);
+    let stream = ident(stream);
     let item = type_tokens(api, item, false);
     let error = type_tokens(api, &op.error, false);
     let names = argument_names(op);
-    let field_for = |wire: &str| {
-        optional_params(op)
-            .find(|p| p.wire_name == wire)
-            .map(|p| ident(&p.name))
-    };
+    let field = |index: &Option<usize>| index.map(|i| ident(&op.params[i].name));
     let mut adjust = TokenStream::new();
     let mut page_size = quote! { #max_page_size };
-    if optional_params(op).next().is_some() {
+    if op.params_type.is_some() {
         adjust.extend(quote! { let mut params = params.clone(); });
         // A caller's `limit` is the page size; the pager sets `offset` and `limit` itself.
-        if let Some(limit) = field_for("limit") {
+        if let Some(limit) = field(limit) {
             adjust.extend(quote! {
                 let page_size = params.#limit.take().and_then(|n| u32::try_from(n).ok()).unwrap_or(#max_page_size);
             });
             page_size = quote! { page_size };
         }
-        if let Some(offset) = field_for("offset") {
+        if let Some(offset) = field(offset) {
             adjust.extend(quote! { params.#offset = None; });
         }
-        if let (Some(order), Some(field)) = (default_order, field_for("order")) {
+        if let (Some(default), Some(order)) = (default_order, field(order)) {
             adjust.extend(
-                quote! { if params.#field.is_none() { params.#field = Some(#order.to_string()); } },
+                quote! { if params.#order.is_none() { params.#order = Some(#default.to_string()); } },
             );
         }
         adjust.extend(quote! { let params = &params; });

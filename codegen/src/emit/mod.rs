@@ -15,7 +15,6 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Api, Docs, TypeRef};
 
-/// The whole module for one spec.
 /// One top-level part of the generated module. The parts are emitted and
 /// formatted independently (on threads of their own in
 /// [`crate::format::format_parts`]) and concatenated in this order.
@@ -82,10 +81,27 @@ fn mentions(tokens: &TokenStream, name: &str) -> bool {
     })
 }
 
+/// The identifier for a name that normalization made valid. A name that is not valid
+/// (a generator bug) is made valid here rather than panicking.
 pub(crate) fn ident(name: &str) -> Ident {
+    let valid = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && s != "_"
+    };
     match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => format_ident!("{}", name),
+        Some(raw) if valid(raw) && !["crate", "self", "Self", "super"].contains(&raw) => {
+            Ident::new_raw(raw, Span::call_site())
+        }
+        None if valid(name) => format_ident!("{}", name),
+        _ => {
+            let cleaned: String = name
+                .trim_start_matches("r#")
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            format_ident!("n_{}", cleaned)
+        }
     }
 }
 
@@ -102,44 +118,82 @@ pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
     quote! { #(#[doc = #lines])* #deprecated }
 }
 
-/// Doc text made safe for rustdoc: leading indentation would start a code
-/// block (which `cargo test` would try to compile), so it is dropped, and
-/// code fences are marked as plain text.
+/// Doc text made safe for rustdoc and tidy for clippy's doc lints: leading
+/// indentation would start a code block (which `cargo test` would try to compile), so
+/// it is dropped, code fences are marked as plain text, tabs become spaces, and a line
+/// that continues a list item or a block quote gets the item's indentation or the
+/// quote's `>` (specs wrap their markdown without either).
 pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
-    for line in text.lines() {
+    let mut item_indent: Option<usize> = None;
+    let mut in_quote = false;
+    let mut in_fence = false;
+    for raw in text.lines() {
+        let line = raw.replace('\t', "    ");
         let trimmed = line.trim();
-        let line = if let Some(rest) = trimmed.strip_prefix("```") {
-            format!(
-                "```text{}",
-                rest.trim_start_matches(|c: char| c.is_alphanumeric())
-            )
+        if let Some(rest) = trimmed.strip_prefix("```") {
+            let info = if in_fence {
+                String::new()
+            } else {
+                format!(
+                    "text{}",
+                    rest.trim_start_matches(|c: char| c.is_alphanumeric())
+                )
+            };
+            in_fence = !in_fence;
+            item_indent = None;
+            in_quote = false;
+            lines.push(format!(" ```{info}"));
+            continue;
+        }
+        if in_fence {
+            lines.push(format!(" {}", line.trim_end()));
+            continue;
+        }
+        if trimmed.is_empty() {
+            item_indent = None;
+            in_quote = false;
+            if lines.last().is_some_and(|l| !l.is_empty()) {
+                lines.push(String::new());
+            }
+            continue;
+        }
+        let shown = if let Some(width) = list_marker(trimmed) {
+            item_indent = Some(width);
+            in_quote = false;
+            trimmed.to_string()
+        } else if trimmed.starts_with('>') {
+            in_quote = true;
+            item_indent = None;
+            trimmed.to_string()
+        } else if in_quote {
+            format!("> {trimmed}")
+        } else if let Some(width) = item_indent {
+            format!("{}{trimmed}", " ".repeat(width))
         } else {
             trimmed.to_string()
         };
-        if line.is_empty() && lines.last().is_none_or(|l| l.is_empty()) {
-            continue;
-        }
-        lines.push(if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        });
+        lines.push(format!(" {shown}"));
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
     // An unclosed fence would swallow the rest of the item's docs.
-    if lines
-        .iter()
-        .filter(|l| l.trim_start().starts_with("```"))
-        .count()
-        % 2
-        == 1
-    {
+    if in_fence {
         lines.push(" ```".into());
     }
     lines
+}
+
+/// The width of a list item's marker (`- `, `* `, `1. `), if the line starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// The Rust type for a type reference, as seen from the crate module root
@@ -170,6 +224,14 @@ pub(crate) fn type_tokens(api: &Api, ty: &TypeRef, from_types_mod: bool) -> Toke
         TypeRef::Map(inner) => {
             let inner = type_tokens(api, inner, from_types_mod);
             quote! { std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(api, inner, from_types_mod);
+            quote! { Option<#inner> }
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|t| type_tokens(api, t, from_types_mod));
+            quote! { (#(#items,)*) }
         }
     }
 }

@@ -5,34 +5,34 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{doc_attrs, ident, type_tokens};
-use crate::ir::{
-    Api, Body, Docs, FormField, Operation, Param, ParamLocation, QueryStyle, ResponseBody,
-};
+use crate::ir::{Api, Body, Docs, FormField, Operation, Param, QueryStyle, ResponseBody};
 
 /// Every per-operation type of the spec.
 pub(super) fn emit(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(|op| {
-        let params = optional_params(op)
-            .next()
-            .is_some()
-            .then(|| emit_params(api, op));
-        let form = match &op.body {
-            Some(Body::Multipart(fields) | Body::Form(fields)) => Some(emit_form(api, op, fields)),
+        let params = op
+            .params_type
+            .as_ref()
+            .map(|name| emit_params(api, op, name));
+        let form = match (&op.body, &op.form_type) {
+            (Some(Body::Multipart(fields) | Body::Form(fields)), Some(name)) => {
+                Some(emit_form(api, op, name, fields))
+            }
             _ => None,
         };
-        let response =
-            (success_shape(op) == SuccessShape::Enum).then(|| emit_response_enum(api, op));
+        let response = op
+            .response_type
+            .as_ref()
+            .map(|name| emit_response_enum(api, op, name));
         quote! { #params #form #response }
     });
     quote! { #(#items)* }
 }
 
-/// Parameters that go into the operation's `Params` struct: everything that
-/// is neither in the path nor required.
+/// Parameters that go into the operation's `Params` struct: the ones that are not
+/// positional arguments.
 pub(crate) fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
-    op.params
-        .iter()
-        .filter(|p| p.location != ParamLocation::Path && !p.required)
+    op.params.iter().filter(|p| !p.positional)
 }
 
 /// The Rust type of a parameter value.
@@ -43,8 +43,8 @@ pub(crate) fn param_type(api: &Api, p: &Param) -> TokenStream {
     type_tokens(api, &p.ty, false)
 }
 
-fn emit_params(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&op.params_type);
+fn emit_params(api: &Api, op: &Operation, name: &str) -> TokenStream {
+    let name = ident(name);
     let doc = format!(
         " Optional inputs of `{}`.",
         super::super::normalize::unraw(&op.name)
@@ -69,13 +69,8 @@ fn emit_params(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-/// The name of an operation's form struct.
-pub(crate) fn form_name(op: &Operation) -> String {
-    format!("{}Form", op.params_type.trim_end_matches("Params"))
-}
-
-fn emit_form(api: &Api, op: &Operation, fields: &[FormField]) -> TokenStream {
-    let name = ident(&form_name(op));
+fn emit_form(api: &Api, op: &Operation, name: &str, fields: &[FormField]) -> TokenStream {
+    let name = ident(name);
     let doc = format!(
         " The form body of `{}`.",
         super::super::normalize::unraw(&op.name)
@@ -100,38 +95,8 @@ fn emit_form(api: &Api, op: &Operation, fields: &[FormField]) -> TokenStream {
     }
 }
 
-/// How the success responses of an operation are returned.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum SuccessShape {
-    /// One body type for every success status (possibly `()`).
-    Single(ResponseBody),
-    /// A JSON body for some statuses and none for others: `Option<T>`.
-    Optional(ResponseBody),
-    /// Different bodies: an enum with a variant per status.
-    Enum,
-}
-
-pub(crate) fn success_shape(op: &Operation) -> SuccessShape {
-    let mut bodies: Vec<&ResponseBody> = Vec::new();
-    for r in &op.responses {
-        if !bodies.contains(&&r.body) {
-            bodies.push(&r.body);
-        }
-    }
-    match bodies.as_slice() {
-        [] => SuccessShape::Single(ResponseBody::Empty),
-        [one] => SuccessShape::Single((*one).clone()),
-        [a, ResponseBody::Empty] | [ResponseBody::Empty, a]
-            if matches!(a, ResponseBody::Json(_)) =>
-        {
-            SuccessShape::Optional((*a).clone())
-        }
-        _ => SuccessShape::Enum,
-    }
-}
-
-fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
-    let name = ident(&op.response_type);
+fn emit_response_enum(api: &Api, op: &Operation, name: &str) -> TokenStream {
+    let name = ident(name);
     let doc = format!(
         " The success responses of `{}`.",
         super::super::normalize::unraw(&op.name)
@@ -157,6 +122,10 @@ fn emit_response_enum(api: &Api, op: &Operation) -> TokenStream {
     });
     quote! {
         #[doc = #doc]
+        #[allow(
+            clippy::large_enum_variant,
+            reason = "a response is matched once and moved out of; a Box would cost every caller an allocation"
+        )]
         #[derive(Debug, Clone)]
         pub enum #name {
             #(#variants)*

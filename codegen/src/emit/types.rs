@@ -15,7 +15,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, lit, type_tokens};
-use crate::ir::{Api, Constraints, Enum, Field, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Api, Constraints, Enum, Field, Shape, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union,
+};
 
 /// Every named type of the spec.
 pub(super) fn emit(api: &Api) -> TokenStream {
@@ -51,7 +53,10 @@ fn validated_types(api: &Api) -> BTreeSet<TypeId> {
                     .fields
                     .iter()
                     .any(|f| has_checks(f) || refers_to(&f.ty, &set)),
-                TypeKind::Union(u) => u.variants.iter().any(|(_, _, v)| set.contains(v)),
+                TypeKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .any(|v| !v.constraints.is_empty() || refers_to(&v.ty, &set)),
                 TypeKind::Alias(t) => refers_to(t, &set),
             };
             if validates {
@@ -71,7 +76,10 @@ fn has_checks(field: &Field) -> bool {
 fn refers_to(ty: &TypeRef, set: &BTreeSet<TypeId>) -> bool {
     match ty {
         TypeRef::Named(id) => set.contains(id),
-        TypeRef::List(inner) | TypeRef::Map(inner) => refers_to(inner, set),
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            refers_to(inner, set)
+        }
+        // Tuples hold plain values; their items are not checked.
         _ => false,
     }
 }
@@ -105,7 +113,7 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
         }
     });
     let validate = def.in_request.then(|| {
-        let checks = s.fields.iter().map(|f| field_checks(f, validated));
+        let checks = s.fields.iter().map(|f| field_checks(api, f, validated));
         quote! {
             impl rt::Validate for #name {
                 fn validate(&self) -> Result<(), rt::ValidationError> {
@@ -222,10 +230,12 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
 }
 
 /// The checks for one field, as statements.
-fn field_checks(f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
+fn field_checks(api: &Api, f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
     let name = ident(&f.name);
     let wire = lit(&f.wire_name);
-    let direct = has_checks(f).then(|| constraint_checks(&f.constraints, &f.ty, &wire, f.boxed));
+    let direct = has_checks(f)
+        .then(|| constraint_checks(&f.constraints, resolved(api, &f.ty), &wire, f.boxed))
+        .filter(|checks| !checks.is_empty());
     let nested = refers_to(&f.ty, validated)
         .then(|| quote! { rt::Validate::validate(value).map_err(|e| e.within(#wire))?; });
     if direct.is_none() && nested.is_none() {
@@ -238,6 +248,21 @@ fn field_checks(f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
     } else {
         quote! { { let value = &self.#name; #direct #nested } }
     }
+}
+
+/// The type behind aliases (`pub type Name = String` is checked as a string).
+pub(crate) fn resolved<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut ty = ty;
+    for _ in 0..api.types.len() {
+        match ty {
+            TypeRef::Named(id) => match &api.types[id.0].kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return ty,
+            },
+            _ => return ty,
+        }
+    }
+    ty
 }
 
 /// Checks of a value `value: &T` against the spec's constraints.
@@ -266,7 +291,11 @@ pub(crate) fn constraint_checks(
             }
         }
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => {
-            let number = quote! { *#value as f64 };
+            let number = if *ty == TypeRef::F64 {
+                quote! { *#value }
+            } else {
+                quote! { *#value as f64 }
+            };
             if let Some((min, exclusive)) = c.minimum {
                 out.extend(quote! { rt::check::minimum(#wire, #number, #min, #exclusive)?; });
             }
@@ -304,11 +333,14 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<_> = e.variants.iter().map(|v| lit(&v.wire_name)).collect();
     let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire_name));
+    let derive_default = e.default.is_some().then(|| quote! { Default, });
+    let defaults =
+        (0..e.variants.len()).map(|i| (e.default == Some(i)).then(|| quote! { #[default] }));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
         pub enum #name {
-            #(#[doc = #variant_docs] #variants,)*
+            #(#[doc = #variant_docs] #defaults #variants,)*
             /// A value this version of the spec does not list.
             #unknown(String),
         }
@@ -347,7 +379,8 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
         }
         impl std::str::FromStr for #name {
             type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            // Not `Self::Err`: an enum may have a variant of that name.
+            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
                 Ok(rt::StringEnum::from_wire(value.to_string()))
             }
         }
@@ -362,25 +395,43 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
 fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
-    let tag = lit(&u.tag);
-    let variants: Vec<_> = u.variants.iter().map(|(_, v, _)| ident(v)).collect();
-    let tags: Vec<_> = u.variants.iter().map(|(t, _, _)| lit(t)).collect();
+    let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<_> = u
         .variants
         .iter()
-        .map(|(_, _, id)| type_tokens(api, &TypeRef::Named(*id), true))
+        .map(|v| {
+            let ty = type_tokens(api, &v.ty, true);
+            if v.boxed {
+                quote! { Box<#ty> }
+            } else {
+                ty
+            }
+        })
         .collect();
     let variant_docs = u
         .variants
         .iter()
-        .map(|(t, _, _)| format!(" `{}` is `{t}`.", u.tag));
+        .map(|v| match (&u.tag, v.tags.as_slice()) {
+            (Some(tag), [one]) => format!(" `{tag}` is `{one}`."),
+            (Some(tag), many) if !many.is_empty() => format!(
+                " `{tag}` is one of {}.",
+                many.iter()
+                    .map(|t| format!("`{t}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => format!(" {}", describe(api, &v.ty)),
+        });
     let validate = def.in_request.then(|| {
-        let arms = u.variants.iter().map(|(_, v, id)| {
-            let v = ident(v);
-            if validated.contains(id) {
-                quote! { Self::#v(value) => rt::Validate::validate(value), }
+        let arms = u.variants.iter().map(|v| {
+            let variant = ident(&v.name);
+            let checks = constraint_checks(&v.constraints, resolved(api, &v.ty), &lit(""), v.boxed);
+            let nested =
+                refers_to(&v.ty, validated).then(|| quote! { rt::Validate::validate(value)?; });
+            if checks.is_empty() && nested.is_none() {
+                quote! { Self::#variant(_) => Ok(()), }
             } else {
-                quote! { Self::#v(_) => Ok(()), }
+                quote! { Self::#variant(value) => { #checks #nested Ok(()) } }
             }
         });
         quote! {
@@ -394,32 +445,99 @@ fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>)
             }
         }
     });
+    let writes = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        match (&u.tag, v.tags.first()) {
+            (Some(tag), Some(value)) => {
+                quote! { Self::#variant(value) => rt::union::write_tagged(serializer, #tag, #value, value), }
+            }
+            _ => quote! { Self::#variant(value) => serde::Serialize::serialize(value, serializer), },
+        }
+    });
+    let shapes = u.variants.iter().map(|v| shape_tokens(&v.shape));
+    let decodes = u.variants.iter().enumerate().map(|(i, v)| {
+        let variant = ident(&v.name);
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        quote! { #index => rt::union::decode(value, Self::#variant), }
+    });
+    let read = match &u.tag {
+        Some(tag) => {
+            let tags = u.variants.iter().enumerate().flat_map(|(i, v)| {
+                let index = proc_macro2::Literal::usize_unsuffixed(i);
+                v.tags.iter().map(move |t| quote! { (#t, #index) })
+            });
+            quote! {
+                rt::union::read_tagged(deserializer, #tag, &[#(#tags),*], SHAPES, |variant, value| match variant {
+                    #(#decodes)*
+                    _ => None,
+                }, Self::Other)
+            }
+        }
+        None => quote! {
+            rt::union::read(deserializer, SHAPES, |variant, value| match variant {
+                #(#decodes)*
+                _ => None,
+            }, Self::Other)
+        },
+    };
+    let other_doc = match &u.tag {
+        Some(_) => " A variant this version of the spec does not list, as JSON.",
+        None => " A value no variant of this version of the spec accepts, as JSON.",
+    };
     quote! {
         #docs
         #[derive(Debug, Clone)]
         pub enum #name {
-            #(#[doc = #variant_docs] #variants(Box<#types>),)*
-            /// A variant this version of the spec does not list, as JSON.
+            #(#[doc = #variant_docs] #variants(#types),)*
+            #[doc = #other_doc]
             Other(serde_json::Value),
         }
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(Self::#variants(value) => serde::Serialize::serialize(value, serializer),)*
+                    #(#writes)*
                     Self::Other(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
         }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let variant = match value.get(#tag).and_then(serde_json::Value::as_str) {
-                    #(Some(#tags) => Self::#variants(Box::new(serde_json::from_value(value).map_err(serde::de::Error::custom)?)),)*
-                    _ => Self::Other(value),
-                };
-                Ok(variant)
+                const SHAPES: &[rt::union::Shape] = &[#(#shapes),*];
+                #read
             }
         }
         #validate
+    }
+}
+
+fn shape_tokens(shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::String => quote! { rt::union::Shape::String },
+        Shape::Integer => quote! { rt::union::Shape::Integer },
+        Shape::Number => quote! { rt::union::Shape::Number },
+        Shape::Boolean => quote! { rt::union::Shape::Boolean },
+        Shape::Array => quote! { rt::union::Shape::Array },
+        Shape::Object { known, required } => {
+            quote! { rt::union::Shape::Object { known: &[#(#known),*], required: &[#(#required),*] } }
+        }
+        Shape::Any => quote! { rt::union::Shape::Any },
+    }
+}
+
+/// A few words on what a type is, for the docs of a union variant.
+fn describe(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => format!("A [`{}`].", api.types[id.0].name),
+        TypeRef::String => "A string.".into(),
+        TypeRef::Secret => "A secret string.".into(),
+        TypeRef::DateTime => "A timestamp.".into(),
+        TypeRef::I32 | TypeRef::I64 => "An integer.".into(),
+        TypeRef::F64 => "A number.".into(),
+        TypeRef::Bool => "A boolean.".into(),
+        TypeRef::Bytes => "Bytes.".into(),
+        TypeRef::List(_) | TypeRef::Tuple(_) => "A list.".into(),
+        TypeRef::Map(_) => "An object with any keys.".into(),
+        TypeRef::Nullable(inner) => describe(api, inner),
+        TypeRef::Any => "Any JSON value.".into(),
     }
 }

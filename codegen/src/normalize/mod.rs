@@ -1,88 +1,119 @@
 //! Spec → intermediate model.
 //!
-//! Every quirk of real specs is absorbed here and nowhere else: names are made
-//! valid and unique, `$ref`s are resolved (a dangling one is an error with a
-//! pointer), `allOf` parts are merged, discriminators become unions, cycles are
-//! broken with `Box`, and constructs the model has no shape for fall back to
-//! `serde_json::Value` with a warning. The emitters then only read [`Api`].
+//! Every quirk of real specs is absorbed here and nowhere else: names are made valid
+//! and unique, `$ref`s are followed (a broken one is a warning and the value is kept as
+//! JSON), `allOf` parts are merged, alternatives become unions, `null` makes a place
+//! optional, cycles are broken with `Box`, and constructs the model has no shape for
+//! fall back to `serde_json::Value` with a warning. The emitters then only read
+//! [`Api`].
 
 mod names;
 mod operations;
 mod types;
 
-pub use names::operation_name;
+pub use names::{is_version, operation_name, operation_names, NamingStyle};
 
-use openapiv3::OpenAPI;
 use serde_json::Value;
 
-use crate::error::{Error, Warning};
+use crate::error::WarningKind;
 use crate::ir::Api;
-use crate::load::Dialect;
+use crate::spec::Spec;
 
-/// What normalization needs to know about where the spec came from, so that
-/// its messages point into the user's own file.
-pub struct Origin<'a> {
-    /// The file name for messages.
-    pub file: &'a str,
-    /// The dialect the user wrote.
-    pub dialect: Dialect,
-    /// The upgraded document, to map pointers back.
-    pub upgraded: &'a Value,
+/// What normalization is asked to do beyond the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// How operations without an `operationId` are named.
+    pub naming: NamingStyle,
+    /// Make a type of every component schema, also those no operation uses.
+    pub all_schemas: bool,
 }
 
-impl Origin<'_> {
-    /// An error at a pointer into the upgraded document.
-    fn error(&self, pointer: &str, message: impl Into<String>) -> Error {
-        Error::at(
-            self.file,
-            crate::upgrade::original_pointer(self.upgraded, self.dialect, pointer),
-            message,
-        )
+/// Builds the intermediate model of one spec; warnings are recorded in `spec`.
+pub fn normalize(spec: &Spec<'_>, settings: Settings) -> Api {
+    let mut types = types::TypeBuilder::new(
+        spec,
+        types::TypeOptions {
+            all_schemas: settings.all_schemas,
+        },
+    );
+    types.declare_all_components();
+    let mut operations = operations::build(spec, &mut types, settings.naming);
+    let types = types.finish(&mut operations);
+    let (title, version, description) = info(spec);
+    Api {
+        title,
+        version,
+        description,
+        base_path: base_path(spec),
+        types,
+        operations,
     }
+}
 
-    /// A warning at a pointer into the upgraded document.
-    fn warning(&self, pointer: &str, message: impl Into<String>) -> Warning {
-        Warning {
-            location: crate::error::Location::pointer(
-                self.file,
-                crate::upgrade::original_pointer(self.upgraded, self.dialect, pointer),
-            ),
-            message: message.into(),
+/// `info.title`, `info.version` and `info.description`; a missing title or version is a
+/// warning (the crate is still written, with a placeholder).
+fn info(spec: &Spec<'_>) -> (String, String, Option<String>) {
+    let root = spec.root_node();
+    let Some(info) = root.get("info").filter(|i| i.value.is_object()) else {
+        spec.warn(
+            WarningKind::MissingInfo,
+            "",
+            "the spec has no `info` object; title and version are left empty",
+        );
+        return (String::new(), String::new(), None);
+    };
+    let field = |key: &str| match info.value.get(key) {
+        Some(Value::String(s)) => s.trim().to_string(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => {
+            spec.warn(
+                WarningKind::MissingInfo,
+                &info.at,
+                format!("`info` has no `{key}`; left empty"),
+            );
+            String::new()
+        }
+    };
+    let title = field("title");
+    let version = field("version");
+    let description = info
+        .value
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    (title, version, description)
+}
+
+/// The path part of the first server URL, without a trailing slash; server variables
+/// (`https://{host}/api/{version}`) take their defaults.
+fn base_path(spec: &Spec<'_>) -> String {
+    let root = spec.root_node();
+    let Some(server) = root.items(spec, "servers").into_iter().next() else {
+        return String::new();
+    };
+    let Some(url) = server.value.get("url").and_then(Value::as_str) else {
+        return String::new();
+    };
+    let mut url = url.to_string();
+    if let Some(Value::Object(variables)) = server.value.get("variables") {
+        for (name, variable) in variables {
+            if let Some(default) = variable.get("default").and_then(Value::as_str) {
+                url = url.replace(&format!("{{{name}}}"), default);
+            }
         }
     }
-}
-
-/// Builds the intermediate model of one spec.
-pub fn normalize(
-    origin: &Origin<'_>,
-    spec: &OpenAPI,
-    warnings: &mut Vec<Warning>,
-) -> Result<Api, Error> {
-    let mut types = types::TypeBuilder::new(origin, spec);
-    types.declare_components()?;
-    let operations = operations::build(origin, spec, &mut types)?;
-    let types = types.finish(&operations);
-    warnings.extend(types.1);
-    Ok(Api {
-        title: spec.info.title.clone(),
-        version: spec.info.version.clone(),
-        description: spec.info.description.clone(),
-        base_path: base_path(spec),
-        types: types.0,
-        operations,
-    })
-}
-
-/// The path part of the first server URL, without a trailing slash.
-fn base_path(spec: &OpenAPI) -> String {
-    let url = spec.servers.first().map(|s| s.url.as_str()).unwrap_or("");
     let path = match url.find("://") {
         Some(i) => url[i + 3..]
             .find('/')
             .map(|j| &url[i + 3 + j..])
             .unwrap_or(""),
-        None => url,
+        None => url.as_str(),
     };
+    // Whatever is still a template after the defaults cannot be a fixed base path.
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    if path.contains('{') {
+        return String::new();
+    }
     path.trim_end_matches('/').to_string()
 }
 

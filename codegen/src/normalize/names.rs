@@ -120,6 +120,21 @@ fn escape_keyword(name: String) -> String {
     }
 }
 
+/// A method name: snake_case, without leading underscores (which would mark it
+/// unused), `op_` before a leading digit (`/3par` → `op_3par_...`), keywords escaped.
+pub fn method_name(raw: &str) -> String {
+    let snake_form = ascii_words(raw).to_snake_case();
+    let trimmed = snake_form.trim_matches('_');
+    let name = if trimmed.is_empty() {
+        "call".to_string()
+    } else if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("op_{trimmed}")
+    } else {
+        trimmed.to_string()
+    };
+    escape_keyword(name)
+}
+
 /// The bare form of an identifier (`r#type` → `type`), for building longer names.
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)
@@ -172,32 +187,161 @@ impl Namespace {
     }
 }
 
-/// The method name for an operation without an `operationId`, after the
-/// PowerStore convention: `POST /x` → `x_create`, `GET /x` →
-/// `x_collection_query`, `GET /x/{id}` → `x_instance_query`, `PATCH /x/{id}` →
-/// `x_modify`, `DELETE /x/{id}` → `x_delete`, `POST /x/{id}/action` →
-/// `x_action`. Deeper paths join their static segments.
-pub fn operation_name(method: &str, path: &str) -> String {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let is_param = |s: &&str| s.starts_with('{') && s.ends_with('}');
-    let statics: Vec<String> = segments
+/// How operations without an `operationId` are named.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NamingStyle {
+    /// The resource-and-action rule of the PowerStore API: `POST /x` → `x_create`,
+    /// `GET /x` → `x_collection_query`, `GET /x/{id}` → `x_instance_query`,
+    /// `PATCH` → `x_modify`, `DELETE` → `x_delete`, `POST /x/{id}/action` → `x_action`.
+    #[default]
+    ResourceAction,
+    /// The method then the path: `get_volumes`, `post_volumes`, `get_volume_by_id`
+    /// (the style of many vendors' own SDKs).
+    MethodPath,
+}
+
+/// A segment of a path, for naming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    /// Plain text.
+    Static(String),
+    /// A segment holding a parameter (`{id}`, `{id}.json`, `{name:[a-z]+}`): its name.
+    Param(String),
+}
+
+fn segments(path: &str) -> Vec<Segment> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| match s.find('{') {
+            Some(open) => {
+                let inner = &s[open + 1..];
+                let end = inner.find(['}', ':']).unwrap_or(inner.len());
+                Segment::Param(inner[..end].to_string())
+            }
+            None => Segment::Static(s.to_string()),
+        })
+        .collect()
+}
+
+/// A version in a path (`v1`, `2.56`, `v1beta1`, `1.0`): no part of a name.
+pub fn is_version(segment: &str) -> bool {
+    let rest = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(rest.len());
+    let (number, suffix) = rest.split_at(digits);
+    let number_ok = !number.is_empty()
+        && number.starts_with(|c: char| c.is_ascii_digit())
+        && !number.ends_with('.')
+        && !number.contains("..");
+    // `v1beta1`, `v2alpha`: a pre-release word, then maybe digits.
+    let suffix_ok = suffix.is_empty()
+        || ["alpha", "beta", "rc"].iter().any(|word| {
+            suffix
+                .strip_prefix(word)
+                .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+        });
+    number_ok && suffix_ok
+}
+
+/// Words that name where an API is served rather than what an operation does.
+const API_ROOTS: &[&str] = &[
+    "api", "apis", "rest", "restapi", "rest-api", "public", "openapi", "service", "services",
+];
+
+/// A path's segments without what says nothing about the operation: leading words like
+/// `api` and `rest` (`/api/2.56/volumes`, `/rest/v1/hosts`) and versions anywhere. If
+/// nothing would be left, the last of them stays.
+fn meaningful(segments: &[Segment]) -> Vec<Segment> {
+    let noise = |s: &Segment| match s {
+        Segment::Static(text) => {
+            is_version(text) || API_ROOTS.contains(&text.to_ascii_lowercase().as_str())
+        }
+        Segment::Param(_) => false,
+    };
+    let lead = segments.iter().take_while(|s| noise(s)).count();
+    let kept: Vec<Segment> = segments[lead..]
         .iter()
-        .filter(|s| !is_param(s))
-        .map(|s| unraw(&snake(s)).trim_matches('_').to_string())
+        .filter(|s| !matches!(s, Segment::Static(text) if is_version(text)))
+        .cloned()
         .collect();
-    let stem = statics.join("_");
+    if kept.is_empty() {
+        segments.last().cloned().into_iter().collect()
+    } else {
+        kept
+    }
+}
+
+/// Names for operations without an `operationId`, given every (method, path) of the
+/// spec (which methods a path has is part of the rule). Names may repeat; the caller
+/// tells repeats apart.
+pub fn operation_names(style: NamingStyle, operations: &[(&str, &str)]) -> Vec<String> {
+    operations
+        .iter()
+        .map(|(method, path)| {
+            let own = meaningful(&segments(path));
+            let only_post = operations
+                .iter()
+                .filter(|(_, p)| p == path)
+                .all(|(m, _)| m.eq_ignore_ascii_case("post"));
+            match style {
+                NamingStyle::ResourceAction => resource_action(method, &own, only_post),
+                NamingStyle::MethodPath => method_path(method, &own),
+            }
+        })
+        .collect()
+}
+
+/// The method name for one operation without an `operationId`, by the
+/// resource-and-action rule (see [`NamingStyle::ResourceAction`]), for a path seen on
+/// its own.
+pub fn operation_name(method: &str, path: &str) -> String {
+    operation_names(NamingStyle::ResourceAction, &[(method, path)]).remove(0)
+}
+
+fn static_stem(segments: &[Segment]) -> String {
+    segments
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Static(text) => Some(unraw(&snake(text)).trim_matches('_').to_string()),
+            Segment::Param(_) => None,
+        })
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+fn resource_action(method: &str, segments: &[Segment], only_post: bool) -> String {
+    let stem = static_stem(segments);
     let method = method.to_ascii_lowercase();
-    let suffix = match (segments.as_slice(), method.as_str()) {
-        ([_], "get") => Some("collection_query"),
-        ([_], "post") => Some("create"),
-        ([_], "delete") => Some("delete"),
-        ([_], "patch") => Some("modify"),
-        ([_], "put") => Some("replace"),
-        ([_, id], "get") if is_param(id) => Some("instance_query"),
-        ([_, id], "patch") if is_param(id) => Some("modify"),
-        ([_, id], "delete") if is_param(id) => Some("delete"),
-        ([_, id], "put") if is_param(id) => Some("replace"),
-        ([_, id], "post") if is_param(id) => Some("create"),
+    let collection = |method: &str| match method {
+        "get" => Some("collection_query"),
+        "post" => Some("create"),
+        "delete" => Some("delete"),
+        "patch" => Some("modify"),
+        "put" => Some("replace"),
+        _ => None,
+    };
+    let suffix = match segments.last() {
+        // `/x/{id}`: the instance.
+        Some(Segment::Param(_)) => match method.as_str() {
+            "get" => Some("instance_query"),
+            "patch" => Some("modify"),
+            "delete" => Some("delete"),
+            "put" => Some("replace"),
+            "post" => Some("create"),
+            _ => None,
+        },
+        // `/x`, or `/x/y` with no parameter: a collection, unless only POST is
+        // offered there, which makes it an action of the class (`/metrics/generate`).
+        Some(Segment::Static(_)) if segments.iter().all(|s| matches!(s, Segment::Static(_))) => {
+            if segments.len() > 1 && only_post {
+                None
+            } else {
+                collection(&method)
+            }
+        }
+        // `/x/{id}/action`: the action's name says it.
         _ => None,
     };
     let name = match suffix {
@@ -206,7 +350,34 @@ pub fn operation_name(method: &str, path: &str) -> String {
         None if stem.is_empty() => method.clone(),
         None => stem,
     };
-    escape_keyword(name)
+    method_name(&name)
+}
+
+fn method_path(method: &str, segments: &[Segment]) -> String {
+    let method = method.to_ascii_lowercase();
+    let stem = static_stem(segments);
+    let mut name = if stem.is_empty() {
+        method
+    } else {
+        format!("{method}_{stem}")
+    };
+    if let Some(Segment::Param(param)) = segments.last() {
+        let param = unraw(&snake(param)).trim_matches('_').to_string();
+        name.push_str("_by_");
+        name.push_str(&param);
+    }
+    method_name(&name)
+}
+
+/// An `operationId` that a framework made from the function name, the path and the
+/// method (FastAPI writes `list_models_v1_models_get`) is the function name.
+pub fn strip_generated_suffix(operation_id: &str, method: &str, path: &str) -> Option<String> {
+    let id = unraw(&snake(operation_id)).to_string();
+    let suffix = unraw(&snake(&format!("{path}_{method}")))
+        .trim_matches('_')
+        .to_string();
+    let stem = id.strip_suffix(&suffix)?.strip_suffix('_')?;
+    (!stem.is_empty()).then(|| method_name(stem))
 }
 
 #[cfg(test)]
@@ -256,6 +427,37 @@ mod tests {
         assert_eq!(ns.claim_with("get_request", &["_request"]), "get_request2");
         assert_eq!(ns.claim_with("get", &["_request"]), "get2");
         assert!(ns.contains("get2_request") && ns.contains("get_request2_request"));
+    }
+
+    #[test]
+    fn versions_are_recognised() {
+        for v in ["v1", "V2", "2.56", "1.0", "v1beta1", "v2alpha", "3"] {
+            assert!(is_version(v), "{v}");
+        }
+        for v in ["volumes", "oauth2", "s3", "v", "1.", "api", "2fa", "v1x"] {
+            assert!(!is_version(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn framework_suffixes_are_stripped_from_operation_ids() {
+        assert_eq!(
+            strip_generated_suffix("list_models_v1_models_get", "get", "/v1/models").as_deref(),
+            Some("list_models")
+        );
+        assert_eq!(
+            strip_generated_suffix(
+                "retrieve_model_v1_models__model_id__get",
+                "get",
+                "/v1/models/{model_id}"
+            )
+            .as_deref(),
+            Some("retrieve_model")
+        );
+        assert_eq!(
+            strip_generated_suffix("getVolumes", "get", "/volumes"),
+            None
+        );
     }
 
     #[test]

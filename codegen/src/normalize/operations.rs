@@ -1,542 +1,638 @@
 //! Paths and methods → operations.
 //!
-//! Each operation gets a unique method name (its `operationId`, or one derived
-//! from method and path by the vendor convention in [`super::operation_name`]),
-//! its parameters with path ones first, one request body shape, its success
-//! responses, and the one type its error bodies share. The project's `x-migrate-*`
-//! extensions (usually added by an overlay) turn on paging and default field
-//! selection.
+//! Each operation gets a unique method name (its `operationId`, or one derived from
+//! method and path by [`super::names::operation_names`]), its parameters with path ones
+//! first, its path cut into text and parameters, one request body shape, its success
+//! responses and how they are returned, and the one type its error bodies share. A
+//! defect that leaves the operation usable (a declared path parameter the path does not
+//! name, a template variable nothing declares, a parameter `$ref` that dangles) is a
+//! located warning and the operation is still generated. The project's `x-migrate-*`
+//! extensions (usually added by an overlay) turn on paging and default field selection.
 
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    MediaType, OpenAPI, Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody,
-    StatusCode,
-};
 use serde_json::Value;
 
-use super::names::{camel, operation_name, snake, unraw, Namespace};
-use super::types::{constraints, docs, TypeBuilder};
-use super::Origin;
-use crate::error::{join_pointer, Error};
-use crate::ir::{
-    Body, Constraints, Docs, FormField, Operation, Paging, Param, ParamLocation, QueryStyle,
-    Response, ResponseBody, TypeRef,
+use super::names::{
+    camel, method_name, operation_names, snake, strip_generated_suffix, unraw, Namespace,
+    NamingStyle,
 };
+use super::types::{constraints, docs, TypeBuilder};
+use crate::error::WarningKind;
+use crate::ir::{
+    Body, Constraints, Docs, FormField, Operation, Paging, Param, ParamLocation, PathPart,
+    QueryStyle, Response, ResponseBody, Success, TypeRef,
+};
+use crate::spec::{Node, Reference, Spec};
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Names that the generated client itself uses.
+const CLIENT_NAMES: [&str; 3] = ["new", "transport", "base_path"];
+
+/// One operation found in the spec, before it is built.
+struct Found<'a> {
+    method: &'static str,
+    path: &'a str,
+    item: Node<'a>,
+    op: Node<'a>,
+}
 
 /// Builds every operation of the spec.
 pub(super) fn build<'a>(
-    origin: &Origin<'_>,
-    spec: &'a OpenAPI,
-    types: &mut TypeBuilder<'a>,
-) -> Result<Vec<Operation>, Error> {
+    spec: &Spec<'a>,
+    types: &mut TypeBuilder<'_, 'a>,
+    naming: NamingStyle,
+) -> Vec<Operation> {
+    let root = spec.root_node();
+    if root.has("webhooks") {
+        spec.warn(
+            WarningKind::Skipped,
+            "/webhooks",
+            "webhooks are requests the service sends, not ones a client makes; skipped",
+        );
+    }
     let mut found = Vec::new();
-    for (path, item) in &spec.paths.paths {
-        let at = join_pointer("/paths", path);
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                types.push_warning(
-                    origin.warning(&at, "a path item $ref is not supported; path left out"),
+    for (path, item) in root.entries(spec, "paths") {
+        if path.starts_with("x-") {
+            continue;
+        }
+        let item = match spec.follow(&item) {
+            Reference::None => item,
+            Reference::Found(target) => target,
+            Reference::Broken => continue,
+        };
+        if !item.value.is_object() {
+            spec.warn(
+                WarningKind::InvalidKeyword,
+                &item.at,
+                "a path item must be an object; path left out",
+            );
+            continue;
+        }
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            // Some bundlers leave operations as `$ref`s (not OpenAPI, but seen).
+            let op = match spec.follow(&op) {
+                Reference::None => op,
+                Reference::Found(target) => target,
+                Reference::Broken => continue,
+            };
+            if !op.value.is_object() {
+                spec.warn(
+                    WarningKind::InvalidKeyword,
+                    &op.at,
+                    "an operation must be an object; left out",
                 );
                 continue;
             }
-        };
-        for (method, op) in methods(item) {
-            let base = match &op.operation_id {
-                Some(id) if !id.trim().is_empty() => snake(id),
-                _ => operation_name(method, path),
-            };
-            found.push((
-                base,
+            found.push(Found {
                 method,
-                path.as_str(),
-                item,
+                path,
+                item: item.clone(),
                 op,
-                join_pointer(&at, method),
-            ));
+            });
         }
     }
-    let names = unique_names(origin, &found, types);
+    let names = unique_names(spec, &found, naming);
 
     let mut operations = Vec::new();
     let mut type_names = Namespace::default();
-    for ((_, method, path, item, op, at), name) in found.into_iter().zip(names) {
+    for (f, (name, builder, stream)) in found.into_iter().zip(names) {
         let camel_name = camel(unraw(&name));
+        let ctx = OpCtx {
+            spec,
+            op: &f.op,
+            hint: camel_name.clone(),
+        };
+        let (params, template, fixed_query) = ctx.params(&f.item, f.path, types);
+        let body = ctx.body(types);
+        let (responses, error) = ctx.responses(types);
+        let success = success_of(&responses);
+        let has_optional = params.iter().any(|p| !p.positional);
         let mut operation = Operation {
-            params_type: type_names.claim(&format!("{camel_name}Params")),
-            response_type: type_names.claim(&format!("{camel_name}Response")),
+            params_type: has_optional.then(|| type_names.claim(&format!("{camel_name}Params"))),
+            form_type: matches!(body, Some(Body::Multipart(_) | Body::Form(_)))
+                .then(|| type_names.claim(&format!("{camel_name}Form"))),
+            response_type: (success == Success::Enum)
+                .then(|| type_names.claim(&format!("{camel_name}Response"))),
             name,
-            method: method.to_ascii_uppercase(),
-            path: path.to_string(),
-            params: Vec::new(),
-            body: None,
-            responses: Vec::new(),
-            error: TypeRef::Any,
-            docs: Docs::default(),
+            builder,
+            stream: None,
+            method: f.method.to_ascii_uppercase(),
+            path: f.path.to_string(),
+            template,
+            fixed_query,
+            params,
+            body,
+            responses,
+            success,
+            error,
+            docs: op_docs(spec, &f.op),
             paging: None,
             select_all: None,
         };
-        let ctx = OpCtx {
-            origin,
-            spec,
-            at: &at,
-            hint: camel_name.clone(),
-        };
-        operation.docs = op_docs(op);
-        operation.params = ctx.params(item, op, types)?;
-        operation.body = ctx.body(op, types)?;
-        let (responses, error) = ctx.responses(op, types)?;
-        operation.responses = responses;
-        operation.error = error;
-        ctx.extensions(op, &mut operation, types);
+        ctx.extensions(&mut operation, types, stream);
         operations.push(operation);
     }
-    Ok(operations)
+    operations
 }
 
-fn methods(item: &PathItem) -> Vec<(&'static str, &openapiv3::Operation)> {
-    [
-        ("get", &item.get),
-        ("put", &item.put),
-        ("post", &item.post),
-        ("delete", &item.delete),
-        ("options", &item.options),
-        ("head", &item.head),
-        ("patch", &item.patch),
-        ("trace", &item.trace),
-    ]
-    .into_iter()
-    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
-    .collect()
-}
-
-type Found<'s> = (
-    String,
-    &'static str,
-    &'s str,
-    &'s PathItem,
-    &'s openapiv3::Operation,
-    String,
-);
-
-/// Names that collide get the method appended, then a number; each rename is
-/// reported, and no operation ever replaces another.
+/// The method, builder and stream names of every operation: the `operationId` when
+/// there is one, else the naming rule; names that collide get the method appended, then
+/// a number, and each rename is reported. No operation ever replaces another.
 fn unique_names(
-    origin: &Origin<'_>,
+    spec: &Spec<'_>,
     found: &[Found<'_>],
-    types: &mut TypeBuilder<'_>,
-) -> Vec<String> {
-    // The methods of the operations that want each base name: when they
-    // differ, the method tells the operations apart; else a number does.
-    let mut wanted_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (base, method, ..) in found {
-        wanted_by.entry(base.as_str()).or_default().push(method);
-    }
-    let mut names = Namespace::with_reserved(&["new", "transport", "base_path"]);
-    found
+    naming: NamingStyle,
+) -> Vec<(String, String, String)> {
+    let pairs: Vec<(&str, &str)> = found.iter().map(|f| (f.method, f.path)).collect();
+    let derived = operation_names(naming, &pairs);
+    let ids: Vec<Option<&str>> = found
         .iter()
-        .map(|(base, method, _, _, _, at)| {
-            let methods_differ = wanted_by[base.as_str()].iter().any(|m| m != method);
+        .map(|f| {
+            f.op.value
+                .get("operationId")
+                .and_then(Value::as_str)
+                .filter(|id| !id.trim().is_empty())
+        })
+        .collect();
+    // An id a framework made from the function, path and method is the function's name,
+    // as long as that stays unique.
+    let stripped: Vec<Option<String>> = found
+        .iter()
+        .zip(&ids)
+        .map(|(f, id)| id.and_then(|id| strip_generated_suffix(id, f.method, f.path)))
+        .collect();
+    let mut stripped_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for s in stripped.iter().flatten() {
+        *stripped_count.entry(s.as_str()).or_default() += 1;
+    }
+    let mut id_count: BTreeMap<&str, usize> = BTreeMap::new();
+    for id in ids.iter().flatten() {
+        *id_count.entry(id).or_default() += 1;
+    }
+    let bases: Vec<String> = (0..found.len())
+        .map(|i| match (&stripped[i], ids[i]) {
+            (Some(s), _) if stripped_count[s.as_str()] == 1 => s.clone(),
+            (_, Some(id)) => method_name(id),
+            _ => derived[i].clone(),
+        })
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        if let Some(id) = id {
+            if id_count[id] > 1 {
+                spec.warn(
+                    WarningKind::DuplicateOperationId,
+                    &found[i].op.child_at("operationId"),
+                    format!("operationId {id:?} is used by {} operations", id_count[id]),
+                );
+            }
+        }
+    }
+    // The methods of the operations that want each base name: when they differ, the
+    // method tells the operations apart; else a number does.
+    let mut wanted_by: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (base, f) in bases.iter().zip(found) {
+        wanted_by.entry(base.as_str()).or_default().push(f.method);
+    }
+    let mut names = Namespace::with_reserved(&CLIENT_NAMES);
+    bases
+        .iter()
+        .zip(found)
+        .map(|(base, f)| {
+            let methods_differ = wanted_by[base.as_str()].iter().any(|m| m != &f.method);
             let wanted = if methods_differ {
-                format!("{}_{method}", unraw(base))
+                format!("{}_{}", unraw(base), f.method)
             } else {
                 base.clone()
             };
-            // Each operation also has a `_request` builder and may have a `_stream` twin.
-            let name = names.claim_with(&wanted, &["_request", "_stream"]);
+            // Each operation also has a `_request` builder, and a paged one a `_stream` twin.
+            let paged = f.op.has("x-migrate-paging");
+            let helpers: &[&str] = if paged {
+                &["_request", "_stream"]
+            } else {
+                &["_request"]
+            };
+            let name = names.claim_with(&wanted, helpers);
             if name != *base {
-                types.push_warning(
-                    origin.warning(at, format!("operation name {base} is taken; named {name}")),
+                spec.warn(
+                    WarningKind::NameTaken,
+                    &f.op.at,
+                    format!("operation name {base} is taken; named {name}"),
                 );
             }
-            name
+            let bare = unraw(&name).to_string();
+            (name, format!("{bare}_request"), format!("{bare}_stream"))
         })
         .collect()
 }
 
-fn op_docs(op: &openapiv3::Operation) -> Docs {
-    let mut parts = Vec::new();
-    for text in [op.summary.as_deref(), op.description.as_deref()]
-        .into_iter()
-        .flatten()
-    {
-        let text = text.trim();
-        if !text.is_empty() && !parts.contains(&text) {
-            parts.push(text);
+fn op_docs(spec: &Spec<'_>, op: &Node<'_>) -> Docs {
+    let summary = op.value.get("summary").and_then(Value::as_str);
+    let mut docs = docs(spec, op, summary, None);
+    if let Some(Value::String(v)) = op.value.get("x-deprecated") {
+        docs.deprecated = Some(format!("deprecated since version {v}"));
+    }
+    docs
+}
+
+/// How the success responses of an operation are returned.
+fn success_of(responses: &[Response]) -> Success {
+    let mut bodies: Vec<&ResponseBody> = Vec::new();
+    for r in responses {
+        if !bodies.contains(&&r.body) {
+            bodies.push(&r.body);
         }
     }
-    let deprecated = match op.extensions.get("x-deprecated") {
-        Some(Value::String(v)) => Some(format!("deprecated since version {v}")),
-        _ if op.deprecated => Some(String::new()),
-        _ => None,
-    };
-    Docs {
-        text: (!parts.is_empty()).then(|| parts.join("\n\n")),
-        deprecated,
+    match bodies.as_slice() {
+        [] => Success::Single(ResponseBody::Empty),
+        [one] => Success::Single((*one).clone()),
+        [a, ResponseBody::Empty] | [ResponseBody::Empty, a]
+            if matches!(a, ResponseBody::Json(_)) =>
+        {
+            Success::Optional((*a).clone())
+        }
+        _ => Success::Enum,
     }
 }
 
 struct OpCtx<'o, 'a> {
-    origin: &'o Origin<'o>,
-    spec: &'a OpenAPI,
-    at: &'o str,
+    spec: &'o Spec<'a>,
+    op: &'o Node<'a>,
     hint: String,
 }
 
+/// A parameter as declared, before it is typed.
+struct Declared<'a> {
+    node: Node<'a>,
+    name: &'a str,
+    location: ParamLocation,
+}
+
 impl<'a> OpCtx<'_, 'a> {
+    /// The parameters (path ones first, in template order) and the path template.
     fn params(
         &self,
-        item: &'a PathItem,
-        op: &'a openapiv3::Operation,
-        types: &mut TypeBuilder<'a>,
-    ) -> Result<Vec<Param>, Error> {
-        let mut merged: Vec<(String, &Parameter)> = Vec::new();
-        let path_at = self.at.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-        for (list, list_at) in [
-            (&item.parameters, format!("{path_at}/parameters")),
-            (&op.parameters, format!("{}/parameters", self.at)),
+        item: &Node<'a>,
+        path: &str,
+        types: &mut TypeBuilder<'_, 'a>,
+    ) -> (Vec<Param>, Vec<PathPart>, Vec<(String, String)>) {
+        let spec = self.spec;
+        // Operation parameters override path-level ones with the same name and location.
+        let mut declared: Vec<Declared<'a>> = Vec::new();
+        for list in [
+            item.items(spec, "parameters"),
+            self.op.items(spec, "parameters"),
         ] {
-            for (i, p) in list.iter().enumerate() {
-                let p_at = format!("{list_at}/{i}");
-                let p = self.resolve_param(p, &p_at)?;
-                let data = p.parameter_data_ref();
-                merged.retain(|(_, q)| {
-                    !(q.parameter_data_ref().name == data.name && same_location(q, p))
-                });
-                merged.push((p_at, p));
+            for p in list {
+                let Some(p) = self.declared(p) else { continue };
+                declared.retain(|q| !(q.name == p.name && q.location == p.location));
+                declared.push(p);
             }
         }
+        let template = parse_template(path);
         let mut names =
-            Namespace::with_reserved(&["body", "params", "request", "response", "self_"]);
+            Namespace::with_reserved(&["body", "form", "params", "request", "response", "self_"]);
         let mut params = Vec::new();
-        for (p_at, p) in merged {
-            let (location, data) = match p {
-                Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
-                Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
-                Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
-                Parameter::Cookie { parameter_data, .. } => {
-                    let message = format!(
-                        "cookie parameter {:?} is not supported; left out",
-                        parameter_data.name
-                    );
-                    types.push_warning(self.origin.warning(&p_at, message));
-                    continue;
-                }
-            };
-            let hint = format!("{}{}", self.hint, unraw(&camel(&data.name)));
-            let query_map = data
-                .extensions
-                .get("x-migrate-query-map")
-                .and_then(Value::as_bool)
-                == Some(true);
-            let (ty, style, constraints) = match &data.format {
-                _ if query_map => (
-                    TypeRef::List(Box::new(TypeRef::String)),
-                    QueryStyle::Pairs,
-                    Constraints::default(),
+        for d in declared {
+            if d.location == ParamLocation::Path && !template.vars.iter().any(|v| v.name == d.name)
+            {
+                spec.warn(
+                    WarningKind::PathParamNotInPath,
+                    &d.node.at,
+                    format!(
+                        "path parameter {:?} does not appear in the path {path}; left out",
+                        d.name
+                    ),
+                );
+                continue;
+            }
+            params.push(self.param(d, &mut names, types));
+        }
+        for var in &template.vars {
+            if params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == var.name)
+            {
+                continue;
+            }
+            spec.warn(
+                WarningKind::UndeclaredPathParam,
+                &self.op.at,
+                format!(
+                    "the path names {{{}}} but no path parameter declares it; taken as a string",
+                    var.name
                 ),
-                ParameterSchemaOrContent::Schema(s) => {
-                    let c = match s {
-                        ReferenceOr::Item(item) => constraints(item),
-                        ReferenceOr::Reference { .. } => Constraints::default(),
-                    };
-                    (
-                        types.type_of(s, &hint, &format!("{p_at}/schema"))?,
-                        QueryStyle::Plain,
-                        c,
-                    )
-                }
-                ParameterSchemaOrContent::Content(content) => match content.iter().next() {
-                    Some((
-                        media,
-                        MediaType {
-                            schema: Some(s), ..
-                        },
-                    )) => {
-                        let pointer = format!(
-                            "{p_at}/content/{}/schema",
-                            media.replace('~', "~0").replace('/', "~1")
-                        );
-                        (
-                            types.type_of(s, &hint, &pointer)?,
-                            QueryStyle::Json,
-                            Constraints::default(),
-                        )
-                    }
-                    _ => (TypeRef::String, QueryStyle::Plain, Constraints::default()),
-                },
-            };
+            );
             params.push(Param {
-                name: names.claim(&snake(&data.name)),
-                wire_name: data.name.clone(),
-                location,
-                style,
-                ty,
-                required: data.required || location == ParamLocation::Path,
-                constraints,
-                docs: Docs {
-                    text: data.description.clone(),
-                    deprecated: data.deprecated.filter(|d| *d).map(|_| String::new()),
-                },
+                name: names.claim(&snake(&var.name)),
+                wire_name: var.name.clone(),
+                location: ParamLocation::Path,
+                style: QueryStyle::Plain(','),
+                ty: TypeRef::String,
+                required: true,
+                positional: true,
+                constraints: Constraints::default(),
+                docs: Docs::default(),
             });
         }
         // Path parameters first, in the order the template names them.
         let order = |p: &Param| match p.location {
-            ParamLocation::Path => self.path_position(&p.wire_name),
+            ParamLocation::Path => template
+                .vars
+                .iter()
+                .position(|v| v.name == p.wire_name)
+                .unwrap_or(usize::MAX),
             _ => usize::MAX,
         };
         params.sort_by_key(order);
-        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            if self.path_position(&p.wire_name) == usize::MAX {
-                let message = format!(
-                    "path parameter {:?} does not appear in the path",
-                    p.wire_name
+        // A template's own pattern (`{name:[a-z]+}`) is a constraint of its parameter.
+        for var in &template.vars {
+            if let (Some(pattern), Some(p)) = (
+                &var.pattern,
+                params
+                    .iter_mut()
+                    .find(|p| p.location == ParamLocation::Path && p.wire_name == var.name),
+            ) {
+                if p.constraints.pattern.is_none() && p.ty == TypeRef::String {
+                    p.constraints.pattern = Some(format!("^(?:{pattern})$"));
+                }
+            }
+        }
+        let parts = template
+            .parts
+            .into_iter()
+            .map(|part| match part {
+                TemplatePart::Text(text) => PathPart::Literal(text),
+                TemplatePart::Var(name) => PathPart::Param(
+                    params
+                        .iter()
+                        .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                        .unwrap_or(0),
+                ),
+            })
+            .collect();
+        (params, parts, template.query)
+    }
+
+    /// A parameter object, followed through `$ref`s; one that cannot be used is a
+    /// warning and left out.
+    fn declared(&self, p: Node<'a>) -> Option<Declared<'a>> {
+        let spec = self.spec;
+        let node = match spec.follow(&p) {
+            Reference::None => p,
+            Reference::Found(target) => target,
+            Reference::Broken => return None,
+        };
+        let Some(name) = node.str(spec, "name") else {
+            spec.warn(
+                WarningKind::InvalidKeyword,
+                &node.at,
+                "a parameter needs a `name` string; left out",
+            );
+            return None;
+        };
+        let location = match node.str(spec, "in") {
+            Some("path") => ParamLocation::Path,
+            Some("query") => ParamLocation::Query,
+            Some("header") => ParamLocation::Header,
+            Some("cookie") => {
+                spec.warn(
+                    WarningKind::Unsupported,
+                    &node.at,
+                    format!("cookie parameter {name:?} is not supported; left out"),
                 );
-                return Err(self
-                    .origin
-                    .error(&format!("{}/parameters", self.at), message));
+                return None;
             }
-        }
-        for name in self.template_names() {
-            if !params
-                .iter()
-                .any(|p| p.location == ParamLocation::Path && p.wire_name == name)
-            {
-                return Err(self.origin.error(
-                    self.at,
-                    format!("the path names {{{name}}} but no path parameter declares it"),
-                ));
-            }
-        }
-        Ok(params)
-    }
-
-    fn path(&self) -> String {
-        // The pointer is /paths/<escaped path>/<method>.
-        let escaped = self
-            .at
-            .trim_start_matches("/paths/")
-            .rsplit_once('/')
-            .map(|(p, _)| p)
-            .unwrap_or("");
-        escaped.replace("~1", "/").replace("~0", "~")
-    }
-
-    fn template_names(&self) -> Vec<String> {
-        self.path()
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(str::to_string)
-            .collect()
-    }
-
-    fn path_position(&self, name: &str) -> usize {
-        self.template_names()
-            .iter()
-            .position(|n| n == name)
-            .unwrap_or(usize::MAX)
-    }
-
-    fn resolve_param(
-        &self,
-        p: &'a ReferenceOr<Parameter>,
-        at: &str,
-    ) -> Result<&'a Parameter, Error> {
-        match p {
-            ReferenceOr::Item(p) => Ok(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/parameters/")
-                    .unwrap_or(reference);
-                match self
-                    .spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.parameters.get(name))
-                {
-                    Some(ReferenceOr::Item(p)) => Ok(p),
-                    _ => Err(self
-                        .origin
-                        .error(at, format!("$ref target {reference} does not exist"))),
-                }
-            }
-        }
-    }
-
-    fn body(
-        &self,
-        op: &'a openapiv3::Operation,
-        types: &mut TypeBuilder<'a>,
-    ) -> Result<Option<Body>, Error> {
-        let at = format!("{}/requestBody", self.at);
-        let body: &RequestBody = match &op.request_body {
-            None => return Ok(None),
-            Some(ReferenceOr::Item(b)) => b,
-            Some(ReferenceOr::Reference { reference }) => {
-                let name = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .unwrap_or(reference);
-                match self
-                    .spec
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.request_bodies.get(name))
-                {
-                    Some(ReferenceOr::Item(b)) => b,
-                    _ => {
-                        return Err(self
-                            .origin
-                            .error(&at, format!("$ref target {reference} does not exist")))
-                    }
-                }
+            other => {
+                spec.warn(
+                    WarningKind::InvalidKeyword,
+                    &node.child_at("in"),
+                    format!("unknown parameter location {other:?}; parameter {name:?} left out"),
+                );
+                return None;
             }
         };
-        let Some((media, content)) = pick_media(&body.content) else {
-            return Ok(None);
+        Some(Declared {
+            node,
+            name,
+            location,
+        })
+    }
+
+    fn param(
+        &self,
+        d: Declared<'a>,
+        names: &mut Namespace,
+        types: &mut TypeBuilder<'_, 'a>,
+    ) -> Param {
+        let spec = self.spec;
+        let node = &d.node;
+        let hint = format!("{}{}", self.hint, unraw(&camel(d.name)));
+        let query_map = node.value.get("x-migrate-query-map") == Some(&Value::Bool(true));
+        let (ty, style, constraints) = if query_map {
+            (
+                TypeRef::List(Box::new(TypeRef::String)),
+                QueryStyle::Pairs,
+                Constraints::default(),
+            )
+        } else if let Some(schema) = node.get("schema") {
+            // A parameter that is absent says what `null` would: its type is the non-null one.
+            let ty = types.use_site(&schema, &hint).ty;
+            let object = types.is_object(&ty);
+            let style = query_style(spec, node, d.location, object, &ty);
+            (ty, style, constraints(spec, &schema))
+        } else if let Some((_, media)) = node.entries(spec, "content").into_iter().next() {
+            match media.get("schema") {
+                Some(schema) => (
+                    types.use_site(&schema, &hint).ty,
+                    QueryStyle::Json,
+                    Constraints::default(),
+                ),
+                None => (
+                    TypeRef::String,
+                    QueryStyle::Plain(','),
+                    Constraints::default(),
+                ),
+            }
+        } else {
+            spec.warn(
+                WarningKind::InvalidKeyword,
+                &node.at,
+                format!(
+                    "parameter {:?} has neither `schema` nor `content`; taken as a string",
+                    d.name
+                ),
+            );
+            (
+                TypeRef::String,
+                QueryStyle::Plain(','),
+                Constraints::default(),
+            )
         };
-        let content_at = format!(
-            "{at}/content/{}",
-            media.replace('~', "~0").replace('/', "~1")
-        );
+        let required =
+            d.location == ParamLocation::Path || node.bool(spec, "required") == Some(true);
+        let docs = Docs {
+            text: node
+                .value
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+            deprecated: (node.value.get("deprecated") == Some(&Value::Bool(true)))
+                .then(String::new),
+        };
+        Param {
+            name: names.claim(&snake(d.name)),
+            wire_name: d.name.to_string(),
+            location: d.location,
+            style,
+            ty,
+            required,
+            positional: required,
+            constraints,
+            docs,
+        }
+    }
+
+    fn body(&self, types: &mut TypeBuilder<'_, 'a>) -> Option<Body> {
+        let spec = self.spec;
+        let body = self.op.get("requestBody")?;
+        let body = match spec.follow(&body) {
+            Reference::None => body,
+            Reference::Found(target) => target,
+            Reference::Broken => return Some(Body::Json(TypeRef::Any)),
+        };
+        let (media, content) = pick_media(spec, &body)?;
         let hint = format!("{}Body", self.hint);
-        Ok(Some(match (media_kind(media), &content.schema) {
-            (MediaKind::Json, Some(s)) => {
-                Body::Json(types.type_of(s, &hint, &format!("{content_at}/schema"))?)
-            }
+        let kind = media_kind(media);
+        let schema = content.get("schema");
+        Some(match (kind, schema) {
+            (MediaKind::Json, Some(s)) => Body::Json(types.type_of(&s, &hint)),
+            (MediaKind::Json, None) => Body::Json(TypeRef::Any),
             (MediaKind::Multipart | MediaKind::Form, Some(s)) => {
-                let fields = self.form_fields(s, types, &format!("{content_at}/schema"))?;
-                if media_kind(media) == MediaKind::Multipart {
+                let encoding = content.get("encoding");
+                let deep = |wire: &str| {
+                    encoding
+                        .as_ref()
+                        .and_then(|e| e.value.get(wire))
+                        .and_then(|e| e.get("style"))
+                        .and_then(Value::as_str)
+                        == Some("deepObject")
+                };
+                let mut fields = types
+                    .form_fields(&s, &self.hint)
+                    .into_iter()
+                    .map(|(wire, ty, required, docs)| FormField {
+                        name: String::new(),
+                        deep: deep(&wire),
+                        wire_name: wire,
+                        ty,
+                        required,
+                        docs,
+                    })
+                    .collect::<Vec<_>>();
+                if fields.is_empty()
+                    && kind == MediaKind::Multipart
+                    && types.type_of(&s, &hint) == TypeRef::Bytes
+                {
+                    spec.warn(
+                        WarningKind::NotModelled,
+                        &s.at,
+                        "a multipart body must be an object of parts; the binary schema is sent as one file part named `file`",
+                    );
+                    fields.push(FormField {
+                        name: String::new(),
+                        deep: false,
+                        wire_name: "file".into(),
+                        ty: TypeRef::Bytes,
+                        required: true,
+                        docs: Docs::default(),
+                    });
+                }
+                let mut names = Namespace::default();
+                let fields = fields
+                    .into_iter()
+                    .map(|mut f| {
+                        f.name = names.claim(&snake(&f.wire_name));
+                        f
+                    })
+                    .collect();
+                if kind == MediaKind::Multipart {
                     Body::Multipart(fields)
                 } else {
                     Body::Form(fields)
                 }
             }
+            (MediaKind::Multipart, None) => Body::Multipart(Vec::new()),
+            (MediaKind::Form, None) => Body::Form(Vec::new()),
             _ => Body::Binary(media.to_string()),
-        }))
+        })
     }
 
-    fn form_fields(
-        &self,
-        schema: &'a ReferenceOr<openapiv3::Schema>,
-        types: &mut TypeBuilder<'a>,
-        at: &str,
-    ) -> Result<Vec<FormField>, Error> {
-        let ReferenceOr::Item(schema) = schema else {
-            return Ok(Vec::new());
-        };
-        let openapiv3::SchemaKind::Type(openapiv3::Type::Object(object)) = &schema.schema_kind
-        else {
-            return Ok(Vec::new());
-        };
-        let mut names = Namespace::default();
-        let mut fields = Vec::new();
-        for (wire, prop) in &object.properties {
-            let hint = format!("{}{}", self.hint, unraw(&camel(wire)));
-            let ty = types.type_of(
-                prop,
-                &hint,
-                &join_pointer(&format!("{at}/properties"), wire),
-            )?;
-            let docs = match prop {
-                ReferenceOr::Item(s) => docs(&s.schema_data, None),
-                ReferenceOr::Reference { .. } => Docs::default(),
-            };
-            fields.push(FormField {
-                name: names.claim(&snake(wire)),
-                wire_name: wire.clone(),
-                ty,
-                required: object.required.contains(wire),
-                docs,
-            });
-        }
-        Ok(fields)
-    }
-
-    fn responses(
-        &self,
-        op: &'a openapiv3::Operation,
-        types: &mut TypeBuilder<'a>,
-    ) -> Result<(Vec<Response>, TypeRef), Error> {
+    fn responses(&self, types: &mut TypeBuilder<'_, 'a>) -> (Vec<Response>, TypeRef) {
+        let spec = self.spec;
         let mut success = Vec::new();
         let mut errors: Vec<TypeRef> = Vec::new();
-        let entries = op
-            .responses
-            .responses
-            .iter()
-            .map(|(code, r)| (Some(code), r))
-            .chain(op.responses.default.iter().map(|r| (None, r)));
-        for (code, response) in entries {
-            let key = match code {
-                Some(code) => code.to_string(),
-                None => "default".to_string(),
+        for (code, response) in self.op.entries(spec, "responses") {
+            if code.starts_with("x-") {
+                continue;
+            }
+            let response = match spec.follow(&response) {
+                Reference::None => response,
+                Reference::Found(target) => target,
+                Reference::Broken => continue,
             };
-            let at = join_pointer(&format!("{}/responses", self.at), &key);
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference
-                        .strip_prefix("#/components/responses/")
-                        .unwrap_or(reference);
-                    match self
-                        .spec
-                        .components
-                        .as_ref()
-                        .and_then(|c| c.responses.get(name))
-                    {
-                        Some(ReferenceOr::Item(r)) => r,
-                        _ => {
-                            return Err(self
-                                .origin
-                                .error(&at, format!("$ref target {reference} does not exist")))
-                        }
-                    }
-                }
-            };
-            let status = match code {
-                Some(StatusCode::Code(n)) => Some(*n),
-                Some(StatusCode::Range(n)) => Some(*n * 100),
-                None => None,
-            };
+            let status = status_of(code);
+            if status.is_none() && code != "default" {
+                spec.warn(
+                    WarningKind::InvalidKeyword,
+                    &response.at,
+                    format!("{code:?} is not an HTTP status code; response left out"),
+                );
+                continue;
+            }
             let is_success = status.is_some_and(|s| (200..300).contains(&s));
             let hint = if is_success {
                 format!("{}Response{}", self.hint, status.unwrap_or(200))
             } else {
                 format!("{}Error", self.hint)
             };
-            let body = match pick_media(&response.content) {
+            let body = match pick_media(spec, &response) {
                 None => ResponseBody::Empty,
-                Some((media, content)) => {
-                    let content_at = format!(
-                        "{at}/content/{}",
-                        media.replace('~', "~0").replace('/', "~1")
-                    );
-                    match (media_kind(media), &content.schema) {
-                        (MediaKind::Json, Some(s)) => ResponseBody::Json(types.type_of(
-                            s,
-                            &hint,
-                            &format!("{content_at}/schema"),
-                        )?),
-                        (MediaKind::Json, None) => ResponseBody::Json(TypeRef::Any),
-                        (MediaKind::Text, _) => ResponseBody::Text,
-                        _ => ResponseBody::Binary,
-                    }
-                }
+                Some((media, content)) => match (media_kind(media), content.get("schema")) {
+                    (MediaKind::Json, Some(s)) => ResponseBody::Json(types.type_of(&s, &hint)),
+                    (MediaKind::Json, None) => ResponseBody::Json(TypeRef::Any),
+                    (MediaKind::Text, _) => ResponseBody::Text,
+                    _ => ResponseBody::Binary,
+                },
             };
-            if let (true, Some(status)) = (is_success, status) {
-                success.push(Response {
+            match status {
+                Some(status) if is_success => success.push(Response {
                     status,
                     variant: status_variant(status),
                     body,
                     docs: Docs {
-                        text: Some(response.description.trim().to_string())
-                            .filter(|d| !d.is_empty()),
+                        text: response
+                            .value
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .map(str::trim)
+                            .filter(|d| !d.is_empty())
+                            .map(str::to_string),
                         deprecated: None,
                     },
-                });
-            } else if let ResponseBody::Json(t) = body {
-                if !errors.contains(&t) {
-                    errors.push(t);
+                }),
+                _ => {
+                    if let ResponseBody::Json(t) = body {
+                        if !errors.contains(&t) {
+                            errors.push(t);
+                        }
+                    }
                 }
             }
         }
@@ -545,64 +641,210 @@ impl<'a> OpCtx<'_, 'a> {
         } else {
             TypeRef::Any
         };
-        Ok((success, error))
+        (success, error)
     }
 
     /// `x-migrate-paging` and `x-migrate-select`.
     fn extensions(
         &self,
-        op: &'a openapiv3::Operation,
         operation: &mut Operation,
-        types: &mut TypeBuilder<'a>,
+        types: &mut TypeBuilder<'_, 'a>,
+        stream: String,
     ) {
+        let spec = self.spec;
         let model = operation.responses.iter().find_map(|r| match &r.body {
             ResponseBody::Json(t) => Some(t.clone()),
             _ => None,
         });
-        if let Some(paging) = op.extensions.get("x-migrate-paging") {
-            match (paging.get("style").and_then(Value::as_str), &model) {
+        let optional = |wire: &str| {
+            operation
+                .params
+                .iter()
+                .position(|p| !p.positional && p.wire_name == wire)
+        };
+        if let Some(paging) = self.op.get("x-migrate-paging") {
+            match (paging.value.get("style").and_then(Value::as_str), &model) {
                 (Some("content-range"), Some(TypeRef::List(item))) => {
                     operation.paging = Some(Paging::ContentRange {
-                        max_page_size: paging.get("max-page-size").and_then(Value::as_u64).map(|v| v.clamp(1, u32::MAX as u64) as u32).unwrap_or(2000),
-                        default_order: paging.get("default-order").and_then(Value::as_str).map(str::to_string),
+                        max_page_size: paging
+                            .value
+                            .get("max-page-size")
+                            .and_then(Value::as_u64)
+                            .map(|v| v.clamp(1, u32::MAX as u64) as u32)
+                            .unwrap_or(2000),
+                        default_order: paging
+                            .value
+                            .get("default-order")
+                            .and_then(Value::as_str)
+                            .map(str::to_string),
                         item: (**item).clone(),
-                    })
+                        limit: optional("limit"),
+                        offset: optional("offset"),
+                        order: optional("order"),
+                    });
+                    operation.stream = Some(stream);
                 }
                 // Link-following pages are walked by hand-written extensions.
                 (Some("next-link"), _) => {}
-                (style, _) => types.push_warning(self.origin.warning(
-                    self.at,
+                (style, _) => spec.warn(
+                    WarningKind::Extension,
+                    &paging.at,
                     format!("x-migrate-paging style {style:?} does not fit this operation (content-range needs an array response); ignored"),
-                )),
+                ),
             }
         }
-        if op
-            .extensions
-            .get("x-migrate-select")
-            .and_then(Value::as_str)
-            == Some("all")
-        {
-            let has_select = operation
-                .params
-                .iter()
-                .any(|p| p.wire_name == "select" && p.location == ParamLocation::Query);
-            let target = model.as_ref().and_then(|m| match m {
-                TypeRef::List(item) => types.struct_id(item),
-                other => types.struct_id(other),
-            });
-            match target {
-                Some(id) if has_select && types.mark_select_all(id) => operation.select_all = Some(id),
-                _ => types.push_warning(self.origin.warning(
-                    self.at,
-                    "x-migrate-select: all needs a `select` query parameter and an object (or array of objects) response; ignored",
-                )),
+        if let Some(select) = self.op.get("x-migrate-select") {
+            if select.value.as_str() == Some("all") {
+                let has_select = operation.params.iter().any(|p| {
+                    p.wire_name == "select" && p.location == ParamLocation::Query && !p.positional
+                });
+                let target = model.as_ref().and_then(|m| match m {
+                    TypeRef::List(item) => types.struct_id(item),
+                    other => types.struct_id(other),
+                });
+                match target {
+                    Some(id) if has_select && types.mark_select_all(id) => {
+                        operation.select_all = Some(id)
+                    }
+                    _ => spec.warn(
+                        WarningKind::Extension,
+                        &select.at,
+                        "x-migrate-select: all needs an optional `select` query parameter and an object (or array of objects) response; ignored",
+                    ),
+                }
             }
         }
     }
 }
 
-fn same_location(a: &Parameter, b: &Parameter) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
+/// How a query parameter's value is written (OpenAPI 3 `style`/`explode`): lists
+/// repeated or joined, objects as `name[key]` pairs or one pair per property.
+fn query_style(
+    spec: &Spec<'_>,
+    node: &Node<'_>,
+    location: ParamLocation,
+    object: bool,
+    ty: &TypeRef,
+) -> QueryStyle {
+    if location != ParamLocation::Query {
+        return QueryStyle::Plain(',');
+    }
+    let style = node.str(spec, "style").unwrap_or("form");
+    let explode = node.bool(spec, "explode").unwrap_or(style == "form");
+    if object {
+        return match (style, explode) {
+            ("deepObject", _) => QueryStyle::DeepObject,
+            (_, true) => QueryStyle::Exploded,
+            _ => QueryStyle::Plain(','),
+        };
+    }
+    if !matches!(ty, TypeRef::List(_)) {
+        return QueryStyle::Plain(',');
+    }
+    match style {
+        "spaceDelimited" => QueryStyle::Plain(' '),
+        "pipeDelimited" => QueryStyle::Plain('|'),
+        _ if explode => QueryStyle::Repeated,
+        _ => QueryStyle::Plain(','),
+    }
+}
+
+/// A path template cut into text and variables.
+struct Template {
+    parts: Vec<TemplatePart>,
+    vars: Vec<TemplateVar>,
+    /// What follows a `?` in the path key.
+    query: Vec<(String, String)>,
+}
+
+enum TemplatePart {
+    Text(String),
+    Var(String),
+}
+
+struct TemplateVar {
+    name: String,
+    /// The pattern of a regex-constrained variable (`{name:[a-z]+}`).
+    pattern: Option<String>,
+}
+
+/// Reads `{name}` anywhere in a path (`/volumes/{id}.json`, `/{a}-{b}`), and the
+/// `{name:regex}` form that some frameworks write; braces inside a regex are counted.
+/// A `#fragment` (which some specs add to tell two operations on one path apart) is
+/// never sent, so it is not part of the template.
+fn parse_template(path: &str) -> Template {
+    let mut parts = Vec::new();
+    let mut vars: Vec<TemplateVar> = Vec::new();
+    let mut text = String::new();
+    let mut query = Vec::new();
+    let mut chars = path.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '#' {
+            break;
+        }
+        if c == '?' {
+            let rest = &path[at + 1..];
+            let rest = rest.split('#').next().unwrap_or("");
+            for pair in rest.split('&').filter(|p| !p.is_empty()) {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                query.push((k.to_string(), v.to_string()));
+            }
+            break;
+        }
+        if c != '{' {
+            text.push(c);
+            continue;
+        }
+        let mut depth = 1;
+        let mut inner = String::new();
+        for (_, c) in chars.by_ref() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+            inner.push(c);
+        }
+        if depth != 0 {
+            // An unclosed brace is text.
+            text.push('{');
+            text.push_str(&inner);
+            continue;
+        }
+        let (name, pattern) = match inner.split_once(':') {
+            Some((name, pattern)) => (name.trim().to_string(), Some(pattern.to_string())),
+            None => (inner.trim().to_string(), None),
+        };
+        if !text.is_empty() {
+            parts.push(TemplatePart::Text(std::mem::take(&mut text)));
+        }
+        if !vars.iter().any(|v| v.name == name) {
+            vars.push(TemplateVar {
+                name: name.clone(),
+                pattern,
+            });
+        }
+        parts.push(TemplatePart::Var(name));
+    }
+    if !text.is_empty() {
+        parts.push(TemplatePart::Text(text));
+    }
+    Template { parts, vars, query }
+}
+
+/// `"200"` → 200; `"2XX"` → 200; anything else → none.
+fn status_of(code: &str) -> Option<u16> {
+    let code = code.trim();
+    if let Ok(n) = code.parse::<u16>() {
+        return (100..600).contains(&n).then_some(n);
+    }
+    let mut chars = code.chars();
+    let first = chars.next()?.to_digit(10)?;
+    let rest: String = chars.collect();
+    (rest.eq_ignore_ascii_case("xx") && (1..6).contains(&first)).then(|| first as u16 * 100)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -621,9 +863,13 @@ fn media_kind(media: &str) -> MediaKind {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    if media == "application/json" || media.ends_with("+json") || media == "*/*" {
+    if media == "application/json"
+        || media.ends_with("+json")
+        || media == "*/*"
+        || media == "application/*"
+    {
         MediaKind::Json
-    } else if media == "multipart/form-data" {
+    } else if media == "multipart/form-data" || media == "multipart/mixed" {
         MediaKind::Multipart
     } else if media == "application/x-www-form-urlencoded" {
         MediaKind::Form
@@ -635,11 +881,13 @@ fn media_kind(media: &str) -> MediaKind {
 }
 
 /// JSON when offered, else the first media type.
-fn pick_media(content: &openapiv3::Content) -> Option<(&String, &MediaType)> {
-    content
+fn pick_media<'a>(spec: &Spec<'a>, node: &Node<'a>) -> Option<(&'a str, Node<'a>)> {
+    let content = node.entries(spec, "content");
+    let json = content
         .iter()
-        .find(|(m, _)| media_kind(m) == MediaKind::Json)
-        .or_else(|| content.iter().next())
+        .position(|(m, _)| media_kind(m) == MediaKind::Json);
+    let index = json.or((!content.is_empty()).then_some(0))?;
+    content.into_iter().nth(index)
 }
 
 fn status_variant(status: u16) -> String {
@@ -653,5 +901,51 @@ fn status_variant(status: u16) -> String {
         206 => "PartialContent".into(),
         207 => "MultiStatus".into(),
         n => format!("Status{n}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(path: &str) -> Vec<String> {
+        parse_template(path)
+            .parts
+            .into_iter()
+            .map(|p| match p {
+                TemplatePart::Text(t) => format!("'{t}'"),
+                TemplatePart::Var(v) => format!("{{{v}}}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn templates_allow_text_around_and_several_parameters_and_patterns() {
+        assert_eq!(
+            shown("/block/volumes/{id}.json"),
+            ["'/block/volumes/'", "{id}", "'.json'"]
+        );
+        assert_eq!(shown("/a/{x}-{y}/"), ["'/a/'", "{x}", "'-'", "{y}", "'/'"]);
+        assert_eq!(
+            shown("/ns/{name:[a-z0-9][a-z0-9\\-]*}/pods"),
+            ["'/ns/'", "{name}", "'/pods'"]
+        );
+        assert_eq!(
+            parse_template("/n/{n:[a-z]{2,3}}").vars[0]
+                .pattern
+                .as_deref(),
+            Some("[a-z]{2,3}")
+        );
+        assert_eq!(shown("/broken/{x"), ["'/broken/{x'"]);
+        assert_eq!(shown("/v1/conversations#stream"), ["'/v1/conversations'"]);
+    }
+
+    #[test]
+    fn statuses_and_ranges() {
+        assert_eq!(status_of("200"), Some(200));
+        assert_eq!(status_of("2XX"), Some(200));
+        assert_eq!(status_of("4xx"), Some(400));
+        assert_eq!(status_of("ok"), None);
+        assert_eq!(status_of("999"), None);
     }
 }

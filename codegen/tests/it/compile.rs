@@ -16,8 +16,8 @@ fn generated_crate_checks_without_warnings() {
         .into_iter()
         .chain(specs_in("specs"))
     {
-        let generated =
-            generate(&source(&spec), &overlays_for(&spec)).unwrap_or_else(|e| panic!("{e}"));
+        let generated = generate(&source(&spec), &overlays_for(&spec), &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
         let file = spec.rsplit('/').next().unwrap_or(&spec);
         let module = file.split('.').next().unwrap_or(file).replace('-', "_");
         let module = if spec.starts_with("specs/fixtures") {
@@ -29,8 +29,12 @@ fn generated_crate_checks_without_warnings() {
     }
     if let Some(vendor) = vendor_spec() {
         let started = Instant::now();
-        let generated = generate(&vendor, &[source("specs/powerstore.overlay.yaml")])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let generated = generate(
+            &vendor,
+            &[source("specs/powerstore.overlay.yaml")],
+            &Default::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         eprintln!(
             "vendor spec: {} operations, {} types, {} lines, generated in {} ms",
             generated.operation_count,

@@ -71,7 +71,8 @@ fn every_vendor_operation_gets_a_unique_name() {
     let Some(spec) = crate::vendor_spec() else {
         return;
     };
-    let generated = migrate_codegen::generate(&spec, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let generated = migrate_codegen::generate(&spec, &[], &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(generated.operation_count, 600);
     // The client's `pub fn`s: its constructor and accessor, one method and one `_request`
     // builder per operation, and the `_stream` twins of paged operations. None may collide.

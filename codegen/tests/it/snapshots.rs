@@ -10,7 +10,8 @@ use migrate_codegen::generate;
 use crate::{overlays_for, source, specs_in};
 
 fn snapshot_of(spec: &str) -> String {
-    let generated = generate(&source(spec), &overlays_for(spec)).unwrap_or_else(|e| panic!("{e}"));
+    let generated = generate(&source(spec), &overlays_for(spec), &Default::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut text = String::new();
     for warning in &generated.warnings {
         text.push_str(&format!("// {warning}\n"));
@@ -57,22 +58,17 @@ fn output_is_deterministic() {
 /// exactly that of formatting the whole module at once.
 #[test]
 fn parts_formatted_apart_join_into_the_whole_module() {
-    use migrate_codegen::{emit, format, load, normalize, overlay, upgrade};
+    use migrate_codegen::{emit, format, load, normalize, overlay, spec::Spec, upgrade};
     for spec in specs_in("specs") {
         let source = source(&spec);
         let mut document = load::parse(&source).unwrap();
         for o in overlays_for(&spec) {
             overlay::apply(&mut document, &o, &mut Vec::new()).unwrap();
         }
-        let dialect = load::dialect(&source.name, &document).unwrap();
-        let upgraded = upgrade::upgrade(&source.name, dialect, document).unwrap();
-        let parsed: openapiv3::OpenAPI = serde_json::from_value(upgraded.clone()).unwrap();
-        let origin = normalize::Origin {
-            file: &source.name,
-            dialect,
-            upgraded: &upgraded,
-        };
-        let api = normalize::normalize(&origin, &parsed, &mut Vec::new()).unwrap();
+        let dialect = load::dialect(&source.name, &document, &mut Vec::new()).unwrap();
+        let upgraded = upgrade::upgrade(&source.name, dialect, document, &mut Vec::new());
+        let reader = Spec::new(&source.name, dialect, &upgraded);
+        let api = normalize::normalize(&reader, Default::default());
         let whole = format::format(&source.name, emit::module(&api)).unwrap();
         let parts = format::format_parts(&source.name, &api, &emit::PARTS).unwrap();
         assert!(whole == parts, "{spec}: the parts differ from the whole");
