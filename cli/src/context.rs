@@ -355,10 +355,10 @@ impl Context {
             .map_err(|e| Failure::usage(format!("--host {host}: not a URL: {e}")))?;
         let preview = request.preview(&base);
         let (first, rest) = preview.split_once('\n').unwrap_or((preview.as_str(), ""));
-        println!("{first}");
-        println!("{}", service.auth_header());
+        crate::outln!("{first}");
+        crate::outln!("{}", service.auth_header());
         if !rest.is_empty() {
-            println!("{rest}");
+            crate::outln!("{rest}");
         }
         Ok(true)
     }

@@ -1,5 +1,10 @@
 //! `migrate`: parse the command line, run the command, exit with a code that says how it
 //! ended (see [`exit`]).
+//!
+//! Nothing here or below prints with `println!`/`eprintln!`: output goes through [`stdio`], which
+//! ends quietly when stdout is a closed pipe. Clippy enforces that outside tests.
+
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
 mod cli;
 mod commands;
@@ -7,6 +12,7 @@ mod context;
 mod exit;
 mod output;
 mod plan;
+mod stdio;
 mod wait;
 
 use std::process::ExitCode;
@@ -27,14 +33,14 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            errln!("error: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {failure}");
+            errln!("error: {failure}");
             ExitCode::from(failure.code as u8)
         }
     }
@@ -42,12 +48,10 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "migrate",
-            &mut std::io::stdout(),
-        );
+        // clap_complete panics when its writer fails; it writes to memory, `stdio` to stdout.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "migrate", &mut script);
+        stdio::stdout_bytes(&script);
         return Ok(());
     }
     let creating = matches!(cli.command, Command::Config(cli::Config::Set { .. }));
@@ -77,5 +81,7 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, not in captured logs.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // Its own write errors would go to stderr with eprintln!, which panics on a closed pipe.
+        .log_internal_errors(false)
         .init();
 }

@@ -23,7 +23,7 @@ pub fn run(ctx: &Context, command: Config) -> Result<(), Failure> {
                 .or_default()
                 .set(&key, &value)?;
             let path = file.save()?;
-            eprintln!(
+            crate::errln!(
                 "set {key} in profile {} ({})",
                 ctx.profile_name(),
                 path.display()

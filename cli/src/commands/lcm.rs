@@ -79,13 +79,13 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
                 Ok(done) => ctx.printer.one(&done),
                 Err(ImportError::Failed(failure)) => {
                     for task in &failure.tasks {
-                        eprintln!(
+                        crate::errln!(
                             "task {}: {} message(s)",
                             task.name.as_deref().unwrap_or("?"),
                             task.messages.len()
                         );
                         for message in &task.messages {
-                            eprintln!("  {}", describe(message));
+                            crate::errln!("  {}", describe(message));
                         }
                     }
                     Err(Failure::new(Code::Failed, failure.to_string()))
