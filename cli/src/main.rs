@@ -10,21 +10,24 @@ mod cli;
 mod commands;
 mod context;
 mod exit;
+mod input;
 mod output;
 mod plan;
+mod profile;
+mod service;
 mod stdio;
 mod wait;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::exit::Failure;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     init_logging(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -54,7 +57,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         stdio::stdout_bytes(&script);
         return Ok(());
     }
-    let creating = matches!(cli.command, Command::Config(cli::Config::Set { .. }));
+    let creating = matches!(
+        cli.command,
+        Command::Config(commands::config::Command::Set { .. })
+    );
     let ctx = Context::new(cli.global, creating)?;
     match cli.command {
         Command::ImportSession(c) => commands::import_session::run(&ctx, c).await,
@@ -65,6 +71,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Config(c) => commands::config::run(&ctx, c),
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// The command line, parsed with negative numbers as values (see
+/// [`input::allow_negative_numbers`]); a usage error exits with code 2.
+fn parse() -> Cli {
+    let matches = input::allow_negative_numbers(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Logs to stderr: warnings by default, info with -v, debug with -vv (RUST_LOG overrides).
