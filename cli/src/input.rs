@@ -131,6 +131,37 @@ pub fn flag_error<'a, E>(renames: &'a [(&'a str, &'a str)]) -> impl Fn(Error<E>)
     }
 }
 
+/// A runtime error as a failure, for a request whose body comes from the generated flags `A`:
+/// a validation error names the flag, and a broken pattern (a regular expression is no
+/// explanation) adds the flag's help, which says in words what the spec allows.
+pub fn body_error<A: clap::Args, E>() -> impl Fn(Error<E>) -> Failure {
+    move |error| match error {
+        Error::Validation(e) => {
+            let failure = invalid_flag(&e, &[]);
+            if !e.message.contains("does not match the pattern") {
+                return failure;
+            }
+            let top = e.field.split(['.', '[']).next().unwrap_or(&e.field);
+            let flags = A::augment_args(Command::new("body"));
+            let help = flags
+                .get_arguments()
+                .find(|a| a.get_id().as_str() == top || a.get_long() == Some(&top.to_kebab_case()))
+                .and_then(|a| a.get_help().map(ToString::to_string))
+                // The generated help is the field's first sentence, then its limits in
+                // parentheses; the sentence is the part that explains.
+                .map(|help| match help.rfind(" (") {
+                    Some(cut) if help.ends_with(')') => help[..cut].to_string(),
+                    _ => help,
+                });
+            match help {
+                Some(help) => Failure::usage(format!("{failure} ({help})")),
+                None => failure,
+            }
+        }
+        other => other.into(),
+    }
+}
+
 /// A validation error as a usage failure naming the flag (see [`flag_error`]).
 pub fn invalid_flag(error: &ValidationError, renames: &[(&str, &str)]) -> Failure {
     let top = error.field.split(['.', '[']).next().unwrap_or(&error.field);
@@ -146,6 +177,7 @@ pub fn invalid_flag(error: &ValidationError, renames: &[(&str, &str)]) -> Failur
 #[cfg(test)]
 mod tests {
     use super::*;
+    use migrate_clients::powerstore::cli::ImportSessionCreateArgs;
 
     #[test]
     fn seconds_are_finite_and_in_range() {
@@ -201,5 +233,24 @@ mod tests {
         );
         let e = ValidationError::new("host_ids[1]", "bad");
         assert_eq!(invalid_flag(&e, &[]).message, "--host-ids[1]: bad");
+    }
+
+    #[test]
+    fn a_broken_pattern_adds_the_flags_help() {
+        let error: Error<()> =
+            ValidationError::new("name", "\"a b\" does not match the pattern ^x$").into();
+        let failure = body_error::<ImportSessionCreateArgs, ()>()(error);
+        assert!(
+            failure
+                .message
+                .starts_with("--name: \"a b\" does not match"),
+            "{}",
+            failure.message
+        );
+        assert!(
+            failure.message.contains("no white space"),
+            "{}",
+            failure.message
+        );
     }
 }

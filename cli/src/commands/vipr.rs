@@ -78,7 +78,13 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
         }) => {
             let body = body.into_body();
             let request = Client::create_volume_group_full_copy_request(&volume_group_urn, &body)
-                .map_err(flag_error(NAMES))?;
+                .map_err(|e| match e {
+                // The path's URN is not a flag.
+                migrate_runtime::Error::Validation(v) if v.field == "id" => {
+                    input::invalid_flag(&v, NAMES)
+                }
+                other => input::body_error::<vipr::cli::CreateVolumeGroupFullCopyArgs, _>()(other),
+            })?;
             ctx.send(&VIPR, &request, async |client| {
                 let tasks = client
                     .create_volume_group_full_copy(&volume_group_urn, &body)

@@ -161,8 +161,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
             let params = operations::ImportSessionModifyParams {
                 is_async: is_async.then_some(true),
             };
-            let request = Client::import_session_modify_request(&id, &body, &params)
-                .map_err(flag_error(&[]))?;
+            let request = Client::import_session_modify_request(&id, &body, &params).map_err(
+                input::body_error::<powerstore::cli::ImportSessionModifyArgs, _>(),
+            )?;
             ctx.send(&POWERSTORE, &request, async |client| {
                 let id = resolve(client, &id).await?;
                 let job = client
@@ -238,7 +239,11 @@ async fn create(
     let params = operations::ImportSessionCreateParams {
         is_async: is_async.then_some(true),
     };
-    let request = Client::import_session_create_request(&body, &params).map_err(flag_error(&[]))?;
+    let request =
+        Client::import_session_create_request(&body, &params).map_err(input::body_error::<
+            powerstore::cli::ImportSessionCreateArgs,
+            _,
+        >())?;
     ctx.send(&POWERSTORE, &request, async |client| {
         if is_async && !wait {
             return match client
