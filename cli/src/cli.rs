@@ -5,6 +5,7 @@
 //! without a change here. Every value is checked by a parser from [`input`](crate::input).
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
@@ -72,28 +73,18 @@ pub struct Global {
     /// Trust this PEM CA certificate in addition to the system roots.
     #[arg(long, global = true, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
-    /// Timeout of each HTTP request, in seconds (1 to 3600).
-    #[arg(long, global = true, value_name = "SECS", value_parser = input::integer(1u64, Some(3600)))]
-    pub timeout: Option<u64>,
-    /// How long --wait (and `wait` commands) wait before giving up with exit code 5, in seconds
-    /// (0 to 2592000).
-    #[arg(
-        long,
-        global = true,
-        value_name = "SECS",
-        default_value_t = 3600,
-        value_parser = input::integer(0u64, Some(30 * 24 * 3600))
-    )]
-    pub wait_timeout: u64,
-    /// Pause between status polls while waiting, in seconds (0.01 to 300; it grows up to 15 s).
-    #[arg(
-        long,
-        global = true,
-        value_name = "SECS",
-        default_value_t = 2.0,
-        value_parser = input::seconds(0.01, 300.0)
-    )]
-    pub poll_interval: f64,
+    /// Timeout of each HTTP request attempt, in seconds (0.01 to 3600; default 60).
+    #[arg(long, global = true, value_name = "SECS", allow_hyphen_values = true,
+          value_parser = crate::seconds::request_timeout)]
+    pub timeout: Option<Duration>,
+    /// How long --wait (and `wait` commands) wait before giving up with exit code 5, in seconds.
+    #[arg(long, global = true, value_name = "SECS", default_value = "3600",
+          allow_hyphen_values = true, value_parser = crate::seconds::wait_timeout)]
+    pub wait_timeout: Duration,
+    /// Pause between status polls while waiting, in seconds (it grows up to 15 s).
+    #[arg(long, global = true, value_name = "SECS", default_value = "2",
+          allow_hyphen_values = true, value_parser = crate::seconds::poll_interval)]
+    pub poll_interval: Duration,
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<Format>,

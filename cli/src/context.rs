@@ -165,7 +165,7 @@ impl Context {
             })
             .transpose()?;
         Ok(ConnectOptions {
-            timeout: self.global.timeout.map(Duration::from_secs),
+            timeout: self.global.timeout,
             ca_cert_pem,
             insecure: self.global.insecure || self.profile.insecure.unwrap_or(false),
             ..ConnectOptions::default()
@@ -226,11 +226,11 @@ impl Context {
 
     /// How patiently `--wait` waits.
     pub fn wait_options(&self) -> WaitOptions {
-        let interval = Duration::from_secs_f64(self.global.poll_interval);
+        let interval = self.global.poll_interval;
         WaitOptions {
             interval,
             max_interval: Duration::from_secs(15).max(interval),
-            timeout: Duration::from_secs(self.global.wait_timeout),
+            timeout: self.global.wait_timeout,
         }
     }
 

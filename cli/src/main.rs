@@ -14,6 +14,7 @@ mod input;
 mod output;
 mod plan;
 mod profile;
+mod seconds;
 mod service;
 mod stdio;
 mod wait;

@@ -102,7 +102,7 @@ fn session_actions_and_waits() {
     );
     let (code, _, stderr) = sim.run(&[
         "--wait-timeout",
-        "0",
+        "0.01",
         "import-session",
         "wait",
         &later_id,
