@@ -54,7 +54,11 @@ impl Context {
         let format = match (global.output, profile.output.as_deref()) {
             (Some(format), _) => format,
             (None, Some(text)) => {
-                <Format as clap::ValueEnum>::from_str(text, true).map_err(Failure::usage)?
+                <Format as clap::ValueEnum>::from_str(text, true).map_err(|_| {
+                    Failure::usage(format!(
+                        "profile {profile_name:?}: output takes table, json or yaml, not {text:?}"
+                    ))
+                })?
             }
             (None, None) => Format::detect(),
         };

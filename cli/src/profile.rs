@@ -93,7 +93,9 @@ impl Profile {
             }
             "ca_cert" => self.ca_cert = Some(PathBuf::from(value)),
             "output" => {
-                <Format as clap::ValueEnum>::from_str(value, true).map_err(Failure::usage)?;
+                <Format as clap::ValueEnum>::from_str(value, true).map_err(|_| {
+                    Failure::usage(format!("output takes table, json or yaml, not {value:?}"))
+                })?;
                 self.output = text;
             }
             _ => {
