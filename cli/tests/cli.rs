@@ -2,6 +2,8 @@
 
 mod bad_input;
 mod common;
+mod pipes;
+mod secrets;
 
 use common::{Sim, PASSWORD};
 use serde_json::Value;

@@ -24,6 +24,9 @@ struct PlanResult {
     id: Option<String>,
     result: String,
     state: Option<String>,
+    /// Why the entry failed, as an exit code.
+    #[serde(skip)]
+    failed: Option<Code>,
 }
 
 /// Applies the plan at `path`, `concurrency` creates at a time.
@@ -53,17 +56,21 @@ pub async fn apply(
         .await;
     ctx.printer
         .list(&results, &["name", "id", "result", "state"])?;
-    let failed = results
-        .iter()
-        .filter(|r| r.result.starts_with("failed"))
-        .count();
-    if failed > 0 {
-        return Err(Failure::new(
-            Code::Failed,
-            format!("{failed} of {} plan entries failed", results.len()),
-        ));
+    let codes: Vec<Code> = results.iter().filter_map(|r| r.failed).collect();
+    if codes.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    // A failed session is exit 4; a refused login or an unreachable array says so instead,
+    // since it is why the entries failed.
+    let code = codes
+        .iter()
+        .copied()
+        .find(|c| *c != Code::Failed)
+        .unwrap_or(Code::Failed);
+    Err(Failure::new(
+        code,
+        format!("{} of {} plan entries failed", codes.len(), results.len()),
+    ))
 }
 
 async fn apply_one(
@@ -93,12 +100,14 @@ async fn apply_one(
             id,
             result,
             state,
+            failed: None,
         },
         Err(failure) => PlanResult {
             name,
             id: None,
             result: format!("failed: {failure}"),
             state: None,
+            failed: Some(failure.code),
         },
     }
 }
