@@ -38,6 +38,15 @@ pub fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                 .entry(ctx.profile_name().to_string())
                 .or_default()
                 .set(&key, &value)?;
+            if ctx.is_dry_run() {
+                // Checked as a real run checks it; the file stays as it is.
+                crate::outln!(
+                    "would set {key} in profile {} ({})",
+                    ctx.profile_name(),
+                    ConfigFile::path()?.display()
+                );
+                return Ok(());
+            }
             let path = file.save()?;
             crate::errln!(
                 "set {key} in profile {} ({})",
