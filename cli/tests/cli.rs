@@ -526,7 +526,10 @@ fn completions_and_config() {
     assert_eq!(code, 2, "passwords are never stored");
     let (code, stdout, stderr) = sim.run(&["--dry-run", "config", "set", "user", "someone"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stdout.starts_with("would set user in profile default"), "{stdout}");
+    assert!(
+        stdout.starts_with("would set user in profile default"),
+        "{stdout}"
+    );
     let shown = sim.json(&["config", "show"]);
     assert_eq!(shown["settings"]["user"], "ops", "{shown}");
     let file = std::fs::read_to_string(sim.config.path().join("config.toml")).unwrap();
