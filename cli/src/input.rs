@@ -55,6 +55,19 @@ where
     }
 }
 
+/// A parser for a whole number whose range the spec gives (the generated builder checks it
+/// and names the limit); here only the form is checked.
+pub fn whole<T>() -> impl Fn(&str) -> Result<T, String> + Clone
+where
+    T: FromStr + Copy + Send + Sync + 'static,
+{
+    |text: &str| match text.trim().parse() {
+        Ok(value) => Ok(value),
+        Err(_) if is_integer(text) => Err("out of range: too many digits".to_string()),
+        Err(_) => Err("not a whole number".to_string()),
+    }
+}
+
 fn is_integer(text: &str) -> bool {
     let digits = text.trim().trim_start_matches(['-', '+']);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
@@ -178,6 +191,12 @@ mod tests {
         assert_eq!(
             count("1.5").unwrap_err(),
             "not a whole number; give a whole number from 1 to 64"
+        );
+        assert_eq!(whole::<i32>()("-4"), Ok(-4));
+        assert_eq!(whole::<i32>()("x").unwrap_err(), "not a whole number");
+        assert_eq!(
+            whole::<i32>()("99999999999").unwrap_err(),
+            "out of range: too many digits"
         );
         let job = integer(0i64, None);
         assert_eq!(

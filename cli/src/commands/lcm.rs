@@ -64,7 +64,7 @@ pub enum Command {
         #[arg(value_parser = input::integer(0i64, None))]
         job: i64,
         /// Task index.
-        #[arg(long, default_value_t = 0, value_parser = input::integer(i32::MIN, None))]
+        #[arg(long, default_value_t = 0, value_parser = input::whole::<i32>())]
         task: i32,
         /// Only messages of this type.
         #[arg(long, value_enum)]

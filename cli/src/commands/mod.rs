@@ -31,7 +31,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "F", value_parser = input::text)]
     pub order: Option<String>,
     /// At most this many items (the server's default page otherwise; the spec's limit applies).
-    #[arg(long, value_name = "N", conflicts_with = "all", value_parser = input::integer(i32::MIN, None))]
+    #[arg(long, value_name = "N", conflicts_with = "all", value_parser = input::whole::<i32>())]
     pub limit: Option<i32>,
     /// Every item, fetched page by page.
     #[arg(long)]

@@ -81,11 +81,13 @@ fn cases() -> Vec<Case> {
         case("copy count beyond 32 bits", &["vipr", "full-copy", "create", "{GROUP}", "--name", "c1", "--count", "99999999999"], "--count <COUNT>'"),
         case("list limit zero", &["import-session", "list", "--limit", "0"], "--limit: 0 is under the minimum of 1"),
         case("list limit negative", &["import-session", "list", "--limit", "-3"], "--limit: -3 is under the minimum of 1"),
+        case("list limit not a number", &["import-session", "list", "--limit", "ten"], "--limit <N>': not a whole number"),
         case("list limit over the page maximum", &["remote-system", "list", "--limit", "2001"], "--limit: 2001 is over the maximum of 2000"),
         case("concurrency zero", &["import-session", "apply", "plan.yaml", "--concurrency", "0"], "out of range; give a whole number from 1 to 64"),
         case("concurrency too high", &["import-session", "apply", "plan.yaml", "--concurrency", "65"], "from 1 to 64"),
         case("LCM job negative", &["lcm", "status", "Snap1", "-1"], "out of range; give a whole number of at least 0"),
         case("LCM job not a number", &["lcm", "status", "Snap1", "nine"], "not a whole number"),
+        case("LCM task index not a number", &["lcm", "details", "Snap1", "1", "--task", "first"], "--task <TASK>': not a whole number"),
         case("LCM task index negative", &["lcm", "details", "Snap1", "1", "--task", "-1"], "--task: -1 is under the minimum of 0"),
         // Empty, blank and control characters where a value becomes a path or a name.
         case("empty session id", &["import-session", "get", ""], "'<ID>': empty"),
