@@ -1,179 +1,25 @@
-//! Everything a command needs besides its own flags: the profile from the config file, the
-//! credentials, connected clients, the output printer, and `--dry-run`.
+//! Everything a command needs besides its own flags: the profile, the credentials, the output
+//! printer, and the one path every request takes ([`Context::send`]: `--dry-run` shows it,
+//! otherwise connect, then send).
 //!
-//! The config file is TOML under the platform config directory (`MIGRATE_CONFIG` overrides the
-//! path). It holds hosts and user names per profile, never a password: the password comes from
-//! `MIGRATE_PASSWORD`, `--password-stdin` or an interactive prompt, and is read only when a
-//! request is really sent.
+//! The password comes from `MIGRATE_PASSWORD`, `--password-stdin` or an interactive prompt, and
+//! is read only when a request is really sent; it is never stored (see [`profile`]).
+//!
+//! [`profile`]: crate::profile
 
-use std::collections::BTreeMap;
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use migrate_clients::ext::{
-    lcm as lcm_ext, powerstore as ps_ext, vipr as vipr_ext, ConnectOptions,
-};
-use migrate_clients::{lcm, powerstore, vipr};
+use migrate_clients::ext::ConnectOptions;
 use migrate_runtime::wait::WaitOptions;
-use migrate_runtime::{Request, Secret, Url};
-use serde::{Deserialize, Serialize};
+use migrate_runtime::{Request, Secret};
 
 use crate::cli::Global;
 use crate::exit::Failure;
 use crate::output::{Format, Printer};
-
-/// Keys a profile may hold; `password` is deliberately not one of them.
-pub const PROFILE_KEYS: &[&str] = &[
-    "host",
-    "powerstore_host",
-    "lcm_host",
-    "vipr_host",
-    "user",
-    "insecure",
-    "ca_cert",
-    "output",
-];
-
-/// One profile of the config file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct Profile {
-    /// Host for every service without its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// PowerStore host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub powerstore_host: Option<String>,
-    /// LCM host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lcm_host: Option<String>,
-    /// ViPR host.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vipr_host: Option<String>,
-    /// User name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<String>,
-    /// Accept any certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insecure: Option<bool>,
-    /// PEM CA certificate file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ca_cert: Option<PathBuf>,
-    /// Default output format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-}
-
-impl Profile {
-    /// Sets `key` from text.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), Failure> {
-        let text = Some(value.to_string());
-        match key {
-            "host" => self.host = text,
-            "powerstore_host" => self.powerstore_host = text,
-            "lcm_host" => self.lcm_host = text,
-            "vipr_host" => self.vipr_host = text,
-            "user" => self.user = text,
-            "insecure" => {
-                self.insecure = Some(value.parse().map_err(|_| {
-                    Failure::usage(format!("insecure takes true or false, not {value:?}"))
-                })?)
-            }
-            "ca_cert" => self.ca_cert = Some(PathBuf::from(value)),
-            "output" => {
-                <Format as clap::ValueEnum>::from_str(value, true).map_err(Failure::usage)?;
-                self.output = text;
-            }
-            _ => {
-                return Err(Failure::usage(format!(
-                    "unknown key {key:?}; keys: {} (passwords are never stored)",
-                    PROFILE_KEYS.join(", ")
-                )))
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The config file.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ConfigFile {
-    /// The profile used without --profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_profile: Option<String>,
-    /// Profiles by name.
-    #[serde(default)]
-    pub profiles: BTreeMap<String, Profile>,
-}
-
-impl ConfigFile {
-    /// Where the file lives.
-    pub fn path() -> Result<PathBuf, Failure> {
-        if let Some(path) = std::env::var_os("MIGRATE_CONFIG") {
-            return Ok(PathBuf::from(path));
-        }
-        directories::ProjectDirs::from("", "", "migrate")
-            .map(|d| d.config_dir().join("config.toml"))
-            .ok_or_else(|| Failure::usage("no home directory; set MIGRATE_CONFIG"))
-    }
-
-    /// The file's contents, or an empty config when there is none.
-    pub fn load() -> Result<Self, Failure> {
-        let path = Self::path()?;
-        match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text)
-                .map_err(|e| Failure::usage(format!("{}: {e}", path.display()))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(Failure::usage(format!("{}: {e}", path.display()))),
-        }
-    }
-
-    /// Writes the file, creating its directory.
-    pub fn save(&self) -> Result<PathBuf, Failure> {
-        let path = Self::path()?;
-        let io = |e: std::io::Error| Failure::usage(format!("{}: {e}", path.display()));
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-        }
-        let text = toml::to_string_pretty(self)
-            .map_err(|e| Failure::usage(format!("cannot write the config: {e}")))?;
-        std::fs::write(&path, text).map_err(io)?;
-        Ok(path)
-    }
-}
-
-/// Which service a command talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    /// Dell PowerStore.
-    PowerStore,
-    /// Oracle EPM LCM.
-    Lcm,
-    /// EMC ViPR.
-    Vipr,
-}
-
-impl Service {
-    fn base_path(self) -> &'static str {
-        match self {
-            Service::PowerStore => powerstore::Client::BASE_PATH,
-            Service::Lcm => lcm::Client::BASE_PATH,
-            Service::Vipr => vipr::Client::BASE_PATH,
-        }
-    }
-
-    /// How the service authenticates, for --dry-run.
-    fn auth_header(self) -> &'static str {
-        match self {
-            Service::PowerStore => {
-                "Authorization: Basic *** (then DELL-EMC-TOKEN and a session cookie)"
-            }
-            Service::Lcm => "Authorization: Basic ***",
-            Service::Vipr => "X-SDS-AUTH-TOKEN: *** (from GET /login)",
-        }
-    }
-}
+use crate::profile::{ConfigFile, Profile};
+use crate::service::{Host, Login, Service};
 
 /// The resolved global options.
 pub struct Context {
@@ -208,7 +54,11 @@ impl Context {
         let format = match (global.output, profile.output.as_deref()) {
             (Some(format), _) => format,
             (None, Some(text)) => {
-                <Format as clap::ValueEnum>::from_str(text, true).map_err(Failure::usage)?
+                <Format as clap::ValueEnum>::from_str(text, true).map_err(|_| {
+                    Failure::usage(format!(
+                        "profile {profile_name:?}: output takes table, json or yaml, not {text:?}"
+                    ))
+                })?
             }
             (None, None) => Format::detect(),
         };
@@ -226,49 +76,85 @@ impl Context {
         &self.profile_name
     }
 
-    /// The host for `service`: --host, else the profile's key for the service, else its `host`.
-    pub fn host(&self, service: Service) -> Result<String, Failure> {
-        let specific = match service {
-            Service::PowerStore => &self.profile.powerstore_host,
-            Service::Lcm => &self.profile.lcm_host,
-            Service::Vipr => &self.profile.vipr_host,
-        };
-        self.global
-            .host
-            .clone()
-            .or_else(|| specific.clone())
-            .or_else(|| self.profile.host.clone())
-            .ok_or_else(|| Failure::usage("no host: give --host URL, MIGRATE_HOST or a profile"))
+    /// The host for `service`: --host (or MIGRATE_HOST), else the profile's key for the
+    /// service, else its `host`.
+    pub fn host<C>(&self, service: &Service<C>) -> Result<Host, Failure> {
+        if let Some(host) = &self.global.host {
+            return Ok(Host {
+                value: host.clone(),
+                source: "--host".to_string(),
+            });
+        }
+        match self.profile.host(service.profile_key) {
+            Some((value, key)) => Ok(Host {
+                value: value.to_string(),
+                source: format!("profile {:?}: {key}", self.profile_name),
+            }),
+            None => Err(Failure::usage(format!(
+                "no {} host: give --host URL, MIGRATE_HOST or set {} in a profile",
+                service.name, service.profile_key
+            ))),
+        }
     }
 
     fn user(&self) -> Result<String, Failure> {
-        self.global
-            .user
-            .clone()
-            .or_else(|| self.profile.user.clone())
-            .ok_or_else(|| Failure::usage("no user: give --user, MIGRATE_USER or a profile"))
+        if let Some(user) = &self.global.user {
+            return Ok(user.clone());
+        }
+        match &self.profile.user {
+            Some(user) if !user.trim().is_empty() => Ok(user.clone()),
+            _ => Err(Failure::usage(
+                "no user: give --user, MIGRATE_USER or a profile",
+            )),
+        }
     }
 
-    /// The password: MIGRATE_PASSWORD, --password-stdin, or a prompt on a terminal.
+    /// The password: MIGRATE_PASSWORD, --password-stdin, or a prompt on a terminal. An empty
+    /// one is refused, and so are two sources at once.
     fn password(&self) -> Result<Secret, Failure> {
         if let Some(password) = self.password.get() {
             return Ok(password.clone());
         }
-        let password = if let Ok(value) = std::env::var("MIGRATE_PASSWORD") {
-            Secret::new(value)
-        } else if self.global.password_stdin {
-            read_stdin_line("password")?
-        } else if std::io::stdin().is_terminal() {
-            Secret::new(
-                rpassword::prompt_password("Password: ")
-                    .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))?,
-            )
-        } else {
-            return Err(Failure::usage(
-                "no password: set MIGRATE_PASSWORD or use --password-stdin",
-            ));
+        let from_env = std::env::var_os("MIGRATE_PASSWORD");
+        let password = match (from_env, self.global.password_stdin) {
+            (Some(_), true) => {
+                return Err(Failure::usage(
+                    "both MIGRATE_PASSWORD and --password-stdin give the password; use one",
+                ))
+            }
+            (Some(value), false) => {
+                let value = value
+                    .into_string()
+                    .map_err(|_| Failure::usage("MIGRATE_PASSWORD is not valid UTF-8 text"))?;
+                if value.is_empty() {
+                    return Err(Failure::usage(
+                        "MIGRATE_PASSWORD is set but empty; set the password, or unset it to be \
+                         asked for it",
+                    ));
+                }
+                Secret::new(value)
+            }
+            (None, true) => read_stdin_line("password")?,
+            (None, false) if std::io::stdin().is_terminal() => {
+                let typed = rpassword::prompt_password("Password: ")
+                    .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))?;
+                if typed.is_empty() {
+                    return Err(Failure::usage("the password is empty"));
+                }
+                Secret::new(typed)
+            }
+            (None, false) => {
+                return Err(Failure::usage(
+                    "no password: set MIGRATE_PASSWORD or use --password-stdin",
+                ))
+            }
         };
         Ok(self.password.get_or_init(|| password).clone())
+    }
+
+    /// Whether --password-stdin takes standard input (so nothing else may read it).
+    pub fn password_from_stdin(&self) -> bool {
+        self.global.password_stdin
     }
 
     fn connect_options(&self) -> Result<ConnectOptions, Failure> {
@@ -283,57 +169,58 @@ impl Context {
             })
             .transpose()?;
         Ok(ConnectOptions {
-            timeout: self.global.timeout.map(Duration::from_secs),
+            timeout: self.global.timeout,
             ca_cert_pem,
             insecure: self.global.insecure || self.profile.insecure.unwrap_or(false),
             ..ConnectOptions::default()
         })
     }
 
-    /// A PowerStore client.
-    pub fn powerstore(&self) -> Result<powerstore::Client, Failure> {
-        let host = self.host(Service::PowerStore)?;
-        Ok(ps_ext::connect(
-            &host,
-            self.user()?,
-            self.password()?,
-            &self.connect_options()?,
-        )?)
-    }
-
-    /// An LCM client.
-    pub fn lcm(&self) -> Result<lcm::Client, Failure> {
-        let host = self.host(Service::Lcm)?;
-        let credentials = lcm_ext::Credentials::Basic {
+    /// A client for `service`, logged in with the user and password. The host is checked
+    /// before the password is asked for.
+    pub fn connect<C>(&self, service: &Service<C>) -> Result<C, Failure> {
+        let host = self.host(service)?;
+        service.root(&host)?;
+        let login = Login {
             user: self.user()?,
             password: self.password()?,
         };
-        Ok(lcm_ext::connect(
-            &host,
-            credentials,
-            &self.connect_options()?,
-        )?)
+        service.connect(&host, login, &self.connect_options()?)
     }
 
-    /// A ViPR client.
-    pub fn vipr(&self) -> Result<vipr::Client, Failure> {
-        let host = self.host(Service::Vipr)?;
-        Ok(vipr_ext::connect(
-            &host,
-            self.user()?,
-            self.password()?,
-            &self.connect_options()?,
-        )?)
-    }
-
-    /// How patiently `--wait` waits.
-    pub fn wait_options(&self) -> WaitOptions {
-        let interval = Duration::from_secs_f64(self.global.poll_interval.clamp(0.001, 15.0));
-        WaitOptions {
-            interval,
-            max_interval: Duration::from_secs(15).max(interval),
-            timeout: Duration::from_secs(self.global.wait_timeout),
+    /// The one path of a command's request: with --dry-run `request` is shown and nothing is
+    /// sent; otherwise the client is connected and `send` runs with it (it sends, and prints
+    /// the result). `request` comes from the generated builder, which has checked the input,
+    /// so what a dry run shows is what would go out.
+    pub async fn send<C>(
+        &self,
+        service: &Service<C>,
+        request: &Request,
+        send: impl AsyncFnOnce(&C) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        if self.show(service, request)? {
+            return Ok(());
         }
+        let client = self.connect(service)?;
+        send(&client).await
+    }
+
+    /// With --dry-run, prints `request` as it would be sent (credentials hidden, see
+    /// `Request::preview`) with the service's authentication, and returns true: the caller then
+    /// sends nothing.
+    pub fn show<C>(&self, service: &Service<C>, request: &Request) -> Result<bool, Failure> {
+        if !self.global.dry_run {
+            return Ok(false);
+        }
+        let base = service.base_url(&self.host(service)?)?;
+        let preview = request.preview(&base);
+        let (first, rest) = preview.split_once('\n').unwrap_or((preview.as_str(), ""));
+        crate::outln!("{first}");
+        crate::outln!("{}", service.auth.shown());
+        if !rest.is_empty() {
+            crate::outln!("{rest}");
+        }
+        Ok(true)
     }
 
     /// Whether --dry-run was given.
@@ -341,26 +228,14 @@ impl Context {
         self.global.dry_run
     }
 
-    /// With --dry-run, prints `request` as it would be sent (credentials hidden, see
-    /// `Request::preview`) with the service's authentication, and returns true: the caller then
-    /// sends nothing. The request comes from the generated client's own builder, so what is
-    /// shown is what would go out.
-    pub fn dry_run(&self, service: Service, request: &Request) -> Result<bool, Failure> {
-        if !self.global.dry_run {
-            return Ok(false);
+    /// How patiently `--wait` waits.
+    pub fn wait_options(&self) -> WaitOptions {
+        let interval = self.global.poll_interval;
+        WaitOptions {
+            interval,
+            max_interval: Duration::from_secs(15).max(interval),
+            timeout: self.global.wait_timeout,
         }
-        let host = self.host(service)?;
-        let base = format!("{}{}", host.trim_end_matches('/'), service.base_path());
-        let base = Url::parse(&base)
-            .map_err(|e| Failure::usage(format!("--host {host}: not a URL: {e}")))?;
-        let preview = request.preview(&base);
-        let (first, rest) = preview.split_once('\n').unwrap_or((preview.as_str(), ""));
-        println!("{first}");
-        println!("{}", service.auth_header());
-        if !rest.is_empty() {
-            println!("{rest}");
-        }
-        Ok(true)
     }
 
     /// The command line that resumes waiting, with the options that pick the same service.

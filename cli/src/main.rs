@@ -1,24 +1,34 @@
 //! `migrate`: parse the command line, run the command, exit with a code that says how it
 //! ended (see [`exit`]).
+//!
+//! Nothing here or below prints with `println!`/`eprintln!`: output goes through [`stdio`], which
+//! ends quietly when stdout is a closed pipe. Clippy enforces that outside tests.
+
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
 mod cli;
 mod commands;
 mod context;
 mod exit;
+mod input;
 mod output;
 mod plan;
+mod profile;
+mod seconds;
+mod service;
+mod stdio;
 mod wait;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::exit::Failure;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     init_logging(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -27,14 +37,14 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            errln!("error: cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {failure}");
+            errln!("error: {failure}");
             ExitCode::from(failure.code as u8)
         }
     }
@@ -42,15 +52,16 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "migrate",
-            &mut std::io::stdout(),
-        );
+        // clap_complete panics when its writer fails; it writes to memory, `stdio` to stdout.
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "migrate", &mut script);
+        stdio::stdout_bytes(&script);
         return Ok(());
     }
-    let creating = matches!(cli.command, Command::Config(cli::Config::Set { .. }));
+    let creating = matches!(
+        cli.command,
+        Command::Config(commands::config::Command::Set { .. })
+    );
     let ctx = Context::new(cli.global, creating)?;
     match cli.command {
         Command::ImportSession(c) => commands::import_session::run(&ctx, c).await,
@@ -61,6 +72,13 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Config(c) => commands::config::run(&ctx, c),
         Command::Completions { .. } => Ok(()),
     }
+}
+
+/// The command line, parsed with negative numbers as values (see
+/// [`input::allow_negative_numbers`]); a usage error exits with code 2.
+fn parse() -> Cli {
+    let matches = input::allow_negative_numbers(Cli::command()).get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Logs to stderr: warnings by default, info with -v, debug with -vv (RUST_LOG overrides).
@@ -77,5 +95,7 @@ fn init_logging(verbose: u8) {
         .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal, not in captured logs.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        // Its own write errors would go to stderr with eprintln!, which panics on a closed pipe.
+        .log_internal_errors(false)
         .init();
 }

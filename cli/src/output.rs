@@ -65,7 +65,7 @@ impl Printer {
                 for row in &rows {
                     table.add_row(columns.iter().map(|c| cell(row.get(c))));
                 }
-                println!("{table}");
+                crate::outln!("{table}");
                 Ok(())
             }
             _ => self.structured(&items),
@@ -89,7 +89,7 @@ impl Printer {
                         table.add_row(["value".to_string(), cell(Some(other))]);
                     }
                 }
-                println!("{table}");
+                crate::outln!("{table}");
                 Ok(())
             }
             _ => self.structured(item),
@@ -107,7 +107,7 @@ impl Printer {
                 text
             }
         };
-        print!("{text}");
+        crate::out!("{text}");
         Ok(())
     }
 }

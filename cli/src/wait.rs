@@ -34,7 +34,7 @@ impl Reporter {
             bar
         });
         if bar.is_none() {
-            eprintln!("waiting for {what}");
+            crate::errln!("waiting for {what}");
         }
         Self { bar, last: None }
     }
@@ -52,7 +52,7 @@ impl Reporter {
                     None => progress.state.clone(),
                 };
                 if self.last.as_deref() != Some(line.as_str()) {
-                    eprintln!("  {line} after {}s", progress.elapsed.as_secs());
+                    crate::errln!("  {line} after {}s", progress.elapsed.as_secs());
                     self.last = Some(line);
                 }
             }

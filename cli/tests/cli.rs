@@ -1,6 +1,9 @@
 //! End-to-end tests: the `migrate` binary against the simulator, plus the generator's flags.
 
+mod bad_input;
 mod common;
+mod pipes;
+mod secrets;
 
 use common::{Sim, PASSWORD};
 use serde_json::Value;
@@ -102,7 +105,7 @@ fn session_actions_and_waits() {
     );
     let (code, _, stderr) = sim.run(&[
         "--wait-timeout",
-        "0",
+        "0.01",
         "import-session",
         "wait",
         &later_id,
@@ -521,6 +524,12 @@ fn completions_and_config() {
     assert_eq!(code, 0, "{stderr}");
     let (code, _, _) = sim.run(&["config", "set", "password", "x"]);
     assert_eq!(code, 2, "passwords are never stored");
+    let (code, stdout, stderr) = sim.run(&["--dry-run", "config", "set", "user", "someone"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("would set user in profile default"),
+        "{stdout}"
+    );
     let shown = sim.json(&["config", "show"]);
     assert_eq!(shown["settings"]["user"], "ops", "{shown}");
     let file = std::fs::read_to_string(sim.config.path().join("config.toml")).unwrap();

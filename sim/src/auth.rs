@@ -115,6 +115,9 @@ struct ViprToken {
 pub(crate) struct SessionStore {
     powerstore: HashMap<String, PsSession>,
     vipr: HashMap<String, ViprToken>,
+    /// Every cookie, CSRF token and ViPR token ever handed out, for tests that check none of
+    /// them leaks into a client's output.
+    issued: Vec<String>,
 }
 
 impl SessionStore {
@@ -130,6 +133,8 @@ impl SessionStore {
         };
         self.powerstore
             .insert(session.cookie.clone(), session.clone());
+        self.issued
+            .extend([session.cookie.clone(), session.csrf_token.clone()]);
         session
     }
 
@@ -166,6 +171,7 @@ impl SessionStore {
     /// Issues a ViPR token for `user`.
     pub(crate) fn open_vipr(&mut self, user: &str) -> String {
         let token = random_token();
+        self.issued.push(token.clone());
         self.vipr.insert(
             token.clone(),
             ViprToken {
@@ -191,6 +197,11 @@ impl SessionStore {
     /// Ends a ViPR token (logout).
     pub(crate) fn close_vipr(&mut self, token: &str) {
         self.vipr.remove(token);
+    }
+
+    /// Every secret handed out so far, logged-out ones included.
+    pub(crate) fn issued(&self) -> &[String] {
+        &self.issued
     }
 
     /// Makes every issued PowerStore session and ViPR token stale at once.

@@ -294,6 +294,12 @@ impl SimHandle {
         lock(&self.shared.faults).clear();
     }
 
+    /// Every session cookie, CSRF token and ViPR token the simulator has handed out (logged-out
+    /// ones included): the values a client must never print.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        lock(&self.shared.sessions).issued().to_vec()
+    }
+
     /// The ids of all seeded objects (the same JSON as `GET /_sim/seed`).
     pub fn seed(&self) -> serde_json::Value {
         seed_summary(&self.shared)

@@ -1,31 +1,53 @@
 //! `migrate job get|wait`: PowerStore jobs, which carry asynchronous (202) requests.
 
+use clap::Subcommand;
 use migrate_clients::ext::powerstore::{self as ext, JobError, JobOutcome};
 use migrate_clients::powerstore::operations::JobInstanceQueryParams;
 use migrate_clients::powerstore::Client;
 
-use crate::cli::Job;
-use crate::context::{Context, Service};
+use crate::context::Context;
 use crate::exit::{Code, Failure};
+use crate::input;
+use crate::service::POWERSTORE;
 use crate::wait::{interruptible, Reporter};
 
+/// `migrate job ...`
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show one job.
+    Get {
+        /// Job id.
+        #[arg(value_parser = input::text)]
+        id: String,
+    },
+    /// Wait for a job to finish.
+    Wait {
+        /// Job id.
+        #[arg(value_parser = input::text)]
+        id: String,
+    },
+}
+
 /// Runs one `job` command.
-pub async fn run(ctx: &Context, command: Job) -> Result<(), Failure> {
+pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
+    let params = JobInstanceQueryParams::default();
     match command {
-        Job::Get { id } => {
-            let params = JobInstanceQueryParams::default();
+        Command::Get { id } => {
             let request = Client::job_instance_query_request(&id, &params)?;
-            if ctx.dry_run(Service::PowerStore, &request)? {
-                return Ok(());
-            }
-            let client = ctx.powerstore()?;
-            let job = client.job_instance_query(&id, &params).await?.into_body();
-            ctx.printer.one(&job)
+            ctx.send(&POWERSTORE, &request, async |client| {
+                let job = client.job_instance_query(&id, &params).await?.into_body();
+                ctx.printer.one(&job)
+            })
+            .await
         }
-        Job::Wait { id } => {
-            let client = ctx.powerstore()?;
-            let done = wait_job(ctx, &client, &id).await?;
-            ctx.printer.one(&done.job)
+        Command::Wait { id } => {
+            // A dry run shows the status poll.
+            let request = Client::job_instance_query_request(&id, &params)?;
+            ctx.send(&POWERSTORE, &request, async |client| {
+                let done = wait_job(ctx, client, &id).await?;
+                ctx.printer.one(&done.job)
+            })
+            .await
         }
     }
 }

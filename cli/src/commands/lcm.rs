@@ -3,24 +3,122 @@
 //! The users' password for `--import-users` comes from stdin or a named environment
 //! variable, never from a flag value, and travels only inside the request.
 
+use clap::{Args, Subcommand, ValueEnum};
 use migrate_clients::ext::lcm::{self as ext, ImportError};
 use migrate_clients::lcm::operations::GetMigrationDetailsParams;
 use migrate_clients::lcm::types::{ImportQuery, ImportQueryType, MessageType, MigrationDetailItem};
 use migrate_clients::lcm::Client;
 use migrate_runtime::{Secret, StringEnum};
 
-use crate::cli::{Lcm, MsgType};
-use crate::context::{read_stdin_line, Context, Service};
+use crate::context::{read_stdin_line, Context};
 use crate::exit::{Code, Failure};
+use crate::input::{self, flag_error};
+use crate::service::LCM;
 use crate::wait::{interruptible, Reporter};
+
+/// `migrate lcm ...`
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import an uploaded snapshot.
+    Import {
+        /// Snapshot name.
+        #[arg(value_parser = input::text)]
+        snapshot: String,
+        /// Import the snapshot's users too.
+        #[arg(long)]
+        import_users: bool,
+        /// Read the new users' password from standard input.
+        #[arg(long, conflicts_with = "user_password_env", requires = "import_users")]
+        user_password_stdin: bool,
+        /// Read the new users' password from this environment variable.
+        #[arg(long, value_name = "VAR", requires = "import_users", value_parser = input::text)]
+        user_password_env: Option<String>,
+        /// Whether imported users must change their password at first login.
+        #[arg(long, value_name = "BOOL", requires = "import_users")]
+        reset_password: Option<bool>,
+        /// LCM REST API version.
+        #[command(flatten)]
+        version: ApiVersion,
+        /// Wait for the import to finish; on failure print every error message.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Show the status of an import job.
+    Status {
+        /// Snapshot name.
+        #[arg(value_parser = input::text)]
+        snapshot: String,
+        /// Job id.
+        #[arg(value_parser = input::integer(0i64, None))]
+        job: i64,
+        /// LCM REST API version.
+        #[command(flatten)]
+        version: ApiVersion,
+    },
+    /// Show the messages of one task of an import job.
+    Details {
+        /// Snapshot name.
+        #[arg(value_parser = input::text)]
+        snapshot: String,
+        /// Job id.
+        #[arg(value_parser = input::integer(0i64, None))]
+        job: i64,
+        /// Task index.
+        #[arg(long, default_value_t = 0, value_parser = input::whole::<i32>())]
+        task: i32,
+        /// Only messages of this type.
+        #[arg(long, value_enum)]
+        msgtype: Option<MsgType>,
+        /// Every page of messages, not just the first.
+        #[arg(long)]
+        all: bool,
+        /// LCM REST API version.
+        #[command(flatten)]
+        version: ApiVersion,
+    },
+    /// List the snapshots on the service.
+    Snapshots {
+        /// LCM REST API version.
+        #[command(flatten)]
+        version: ApiVersion,
+    },
+}
+
+/// The LCM API version segment.
+#[derive(Debug, Args)]
+pub struct ApiVersion {
+    /// LCM REST API version.
+    #[arg(long, default_value = "11.1.2.3.600", value_name = "V", value_parser = input::text)]
+    pub api_version: String,
+}
+
+/// LCM message types.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MsgType {
+    /// Errors.
+    Error,
+    /// Warnings.
+    Warn,
+    /// Information.
+    Info,
+}
+
+/// What the generated builders call the values this module's flags and arguments give.
+const NAMES: &[(&str, &str)] = &[
+    ("applicationSnapshotName", "SNAPSHOT"),
+    ("api_version", "--api-version"),
+    ("jobId", "JOB"),
+    ("taskIndex", "--task"),
+    ("q", "the import options"),
+];
 
 /// Messages asked for per page with --all.
 const PAGE: i32 = 100;
 
 /// Runs one `lcm` command.
-pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
+pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
     match command {
-        Lcm::Import {
+        Command::Import {
             snapshot,
             import_users,
             user_password_stdin,
@@ -29,11 +127,15 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
             version,
             wait,
         } => {
+            if user_password_stdin && ctx.password_from_stdin() {
+                return Err(Failure::usage(
+                    "--password-stdin and --user-password-stdin both read standard input; give \
+                     one of the passwords in an environment variable",
+                ));
+            }
             let user_password = match (user_password_stdin, user_password_env) {
                 (true, _) => Some(read_stdin_line("users' password")?),
-                (false, Some(var)) => Some(Secret::new(std::env::var(&var).map_err(|_| {
-                    Failure::usage(format!("environment variable {var} is not set"))
-                })?)),
+                (false, Some(var)) => Some(users_password_from(&var)?),
                 (false, None) => None,
             };
             let query = ImportQuery {
@@ -42,81 +144,35 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
                 user_password,
                 reset_password,
             };
-            let request = Client::import_snapshot_request(&version.api_version, &snapshot, &query)?;
-            if ctx.dry_run(Service::Lcm, &request)? {
-                return Ok(());
-            }
-            let client = ctx.lcm()?;
-            if !wait {
-                let mut started = client
-                    .import_snapshot(&version.api_version, &snapshot, &query)
-                    .await?
-                    .into_body();
-                // The self link echoes the query, which holds the users' password.
-                for link in started.links.iter_mut().flatten() {
-                    if let Some(href) = &mut link.href {
-                        href.truncate(href.find('?').unwrap_or(href.len()));
-                    }
+            let request = Client::import_snapshot_request(&version.api_version, &snapshot, &query)
+                .map_err(flag_error(NAMES))?;
+            ctx.send(&LCM, &request, async |client| {
+                if wait {
+                    import_and_wait(ctx, client, &version.api_version, &snapshot, &query).await
+                } else {
+                    import(ctx, client, &version.api_version, &snapshot, &query).await
                 }
-                return ctx.printer.one(&started);
-            }
-            let resume = ctx.resume_command(&["lcm", "status", &snapshot, "<JOB>"]);
-            let mut reporter = Reporter::new(&format!("import of {snapshot}"));
-            let waited = interruptible(
-                ext::import_snapshot_and_wait(
-                    &client,
-                    &version.api_version,
-                    &snapshot,
-                    &query,
-                    ctx.wait_options(),
-                    |p| reporter.update(p),
-                ),
-                resume,
-            )
-            .await?;
-            drop(reporter);
-            match waited {
-                Ok(done) => ctx.printer.one(&done),
-                Err(ImportError::Failed(failure)) => {
-                    for task in &failure.tasks {
-                        eprintln!(
-                            "task {}: {} message(s)",
-                            task.name.as_deref().unwrap_or("?"),
-                            task.messages.len()
-                        );
-                        for message in &task.messages {
-                            eprintln!("  {}", describe(message));
-                        }
-                    }
-                    Err(Failure::new(Code::Failed, failure.to_string()))
-                }
-                Err(ImportError::Start(e)) => Err(e.into()),
-                Err(ImportError::Wait(e)) => Err(e.into()),
-                Err(ImportError::Details { source, .. }) => Err(Failure::new(
-                    Code::Failed,
-                    format!("the import failed, and reading its messages failed: {source}"),
-                )),
-                Err(other) => Err(Failure::new(Code::Service, other.to_string())),
-            }
+            })
+            .await
         }
-        Lcm::Status {
+        Command::Status {
             snapshot,
             job,
             version,
         } => {
             let request =
-                Client::get_migration_status_request(&version.api_version, &snapshot, job)?;
-            if ctx.dry_run(Service::Lcm, &request)? {
-                return Ok(());
-            }
-            let client = ctx.lcm()?;
-            let status = client
-                .get_migration_status(&version.api_version, &snapshot, job)
-                .await?
-                .into_body();
-            ctx.printer.one(&status)
+                Client::get_migration_status_request(&version.api_version, &snapshot, job)
+                    .map_err(flag_error(NAMES))?;
+            ctx.send(&LCM, &request, async |client| {
+                let status = client
+                    .get_migration_status(&version.api_version, &snapshot, job)
+                    .await?
+                    .into_body();
+                ctx.printer.one(&status)
+            })
+            .await
         }
-        Lcm::Details {
+        Command::Details {
             snapshot,
             job,
             task,
@@ -145,47 +201,127 @@ pub async fn run(ctx: &Context, command: Lcm) -> Result<(), Failure> {
                 job,
                 task,
                 &page_params(0),
-            )?;
-            if ctx.dry_run(Service::Lcm, &request)? {
-                return Ok(());
-            }
-            let client = ctx.lcm()?;
-            let mut messages: Vec<MigrationDetailItem> = Vec::new();
-            let mut offset = 0;
-            loop {
-                let params = page_params(offset);
-                let page = client
-                    .get_migration_details(&version.api_version, &snapshot, job, task, &params)
+            )
+            .map_err(flag_error(NAMES))?;
+            ctx.send(&LCM, &request, async |client| {
+                let mut messages: Vec<MigrationDetailItem> = Vec::new();
+                let mut offset = 0;
+                loop {
+                    let params = page_params(offset);
+                    let page = client
+                        .get_migration_details(&version.api_version, &snapshot, job, task, &params)
+                        .await?
+                        .into_body();
+                    let items = page.items.unwrap_or_default();
+                    let count = items.len();
+                    messages.extend(items);
+                    if !all || count < PAGE as usize {
+                        break;
+                    }
+                    offset += PAGE;
+                }
+                ctx.printer
+                    .list(&messages, &["msgType", "artifact", "msgText"])
+            })
+            .await
+        }
+        Command::Snapshots { version } => {
+            let request =
+                Client::list_snapshots_request(&version.api_version).map_err(flag_error(NAMES))?;
+            ctx.send(&LCM, &request, async |client| {
+                let list = client
+                    .list_snapshots(&version.api_version)
                     .await?
                     .into_body();
-                let items = page.items.unwrap_or_default();
-                let count = items.len();
-                messages.extend(items);
-                if !all || count < PAGE as usize {
-                    break;
+                ctx.printer.list(
+                    &list.items.unwrap_or_default(),
+                    &["name", "type", "size", "lastmodifiedtime"],
+                )
+            })
+            .await
+        }
+    }
+}
+
+/// Starts an import and prints the answer (without the echoed query).
+async fn import(
+    ctx: &Context,
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    query: &ImportQuery,
+) -> Result<(), Failure> {
+    let mut started = client
+        .import_snapshot(api_version, snapshot, query)
+        .await?
+        .into_body();
+    // The self link echoes the query, which holds the users' password.
+    for link in started.links.iter_mut().flatten() {
+        if let Some(href) = &mut link.href {
+            href.truncate(href.find('?').unwrap_or(href.len()));
+        }
+    }
+    ctx.printer.one(&started)
+}
+
+/// Starts an import and waits for it; on failure prints every message of every failed task.
+async fn import_and_wait(
+    ctx: &Context,
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    query: &ImportQuery,
+) -> Result<(), Failure> {
+    let resume = ctx.resume_command(&["lcm", "status", snapshot, "<JOB>"]);
+    let mut reporter = Reporter::new(&format!("import of {snapshot}"));
+    let waited = interruptible(
+        ext::import_snapshot_and_wait(
+            client,
+            api_version,
+            snapshot,
+            query,
+            ctx.wait_options(),
+            |p| reporter.update(p),
+        ),
+        resume,
+    )
+    .await?;
+    drop(reporter);
+    match waited {
+        Ok(done) => ctx.printer.one(&done),
+        Err(ImportError::Failed(failure)) => {
+            for task in &failure.tasks {
+                crate::errln!(
+                    "task {}: {} message(s)",
+                    task.name.as_deref().unwrap_or("?"),
+                    task.messages.len()
+                );
+                for message in &task.messages {
+                    crate::errln!("  {}", describe(message));
                 }
-                offset += PAGE;
             }
-            ctx.printer
-                .list(&messages, &["msgType", "artifact", "msgText"])
+            Err(Failure::new(Code::Failed, failure.to_string()))
         }
-        Lcm::Snapshots { version } => {
-            if ctx.dry_run(
-                Service::Lcm,
-                &Client::list_snapshots_request(&version.api_version)?,
-            )? {
-                return Ok(());
-            }
-            let client = ctx.lcm()?;
-            let list = client
-                .list_snapshots(&version.api_version)
-                .await?
-                .into_body();
-            ctx.printer.list(
-                &list.items.unwrap_or_default(),
-                &["name", "type", "size", "lastmodifiedtime"],
-            )
-        }
+        Err(ImportError::Start(e)) => Err(e.into()),
+        Err(ImportError::Wait(e)) => Err(e.into()),
+        Err(ImportError::Details { source, .. }) => Err(Failure::new(
+            Code::Failed,
+            format!("the import failed, and reading its messages failed: {source}"),
+        )),
+        Err(other) => Err(Failure::new(Code::Service, other.to_string())),
+    }
+}
+
+/// The users' password from the environment variable `var`: set and not empty.
+fn users_password_from(var: &str) -> Result<Secret, Failure> {
+    match std::env::var(var) {
+        Ok(value) if !value.is_empty() => Ok(Secret::new(value)),
+        Ok(_) => Err(Failure::usage(format!(
+            "--user-password-env {var}: the variable is empty"
+        ))),
+        Err(_) => Err(Failure::usage(format!(
+            "--user-password-env {var}: the variable is not set"
+        ))),
     }
 }
 

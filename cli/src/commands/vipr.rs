@@ -1,53 +1,127 @@
 //! `migrate vipr ...`: volume-group full copies and the tasks that carry them out.
 
+use clap::Subcommand;
 use migrate_clients::ext::vipr::{self as ext, TaskOutcome, TaskResult};
 use migrate_clients::vipr::types::Task;
-use migrate_clients::vipr::Client;
+use migrate_clients::vipr::{self, Client};
 
-use crate::cli::{FullCopy, Task as TaskCommand, Vipr};
-use crate::context::{Context, Service};
+use crate::context::Context;
 use crate::exit::{Code, Failure};
+use crate::input::{self, flag_error};
+use crate::service::VIPR;
 use crate::wait::{interruptible, Reporter};
+
+/// `migrate vipr ...`
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Volume-group full copies.
+    #[command(subcommand)]
+    FullCopy(FullCopy),
+    /// Tasks.
+    #[command(subcommand)]
+    Task(TaskCommand),
+}
+
+/// `migrate vipr full-copy ...`
+#[derive(Debug, Subcommand)]
+pub enum FullCopy {
+    /// Create full copies of a volume group.
+    #[command(
+        mut_arg("volumes", |a| a.visible_alias("volume")),
+        mut_arg("subgroups", |a| a.visible_alias("subgroup")),
+        mut_arg("varray_id", |a| a.visible_alias("varray")),
+        mut_arg("vpool_id", |a| a.visible_alias("vpool")),
+    )]
+    Create {
+        /// Volume group URN.
+        #[arg(value_parser = input::text)]
+        volume_group_urn: String,
+        /// The copy's settings.
+        #[command(flatten)]
+        body: vipr::cli::CreateVolumeGroupFullCopyArgs,
+        /// Wait for every task to stop.
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+/// `migrate vipr task ...`
+#[derive(Debug, Subcommand)]
+pub enum TaskCommand {
+    /// Show one task.
+    Get {
+        /// Task URN.
+        #[arg(value_parser = input::text)]
+        task_urn: String,
+    },
+    /// Wait for tasks to stop.
+    Wait {
+        /// Task URNs.
+        #[arg(required = true, value_parser = input::text)]
+        task_urn: Vec<String>,
+    },
+}
+
+/// What the generated builders call the arguments of this module.
+const NAMES: &[(&str, &str)] = &[("id", "the URN")];
 
 /// Columns of the task table.
 const COLUMNS: &[&str] = &["id", "name", "state", "progress", "message"];
 
 /// Runs one `vipr` command.
-pub async fn run(ctx: &Context, command: Vipr) -> Result<(), Failure> {
+pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
     match command {
-        Vipr::FullCopy(FullCopy::Create {
+        Command::FullCopy(FullCopy::Create {
             volume_group_urn,
             body,
             wait,
         }) => {
             let body = body.into_body();
-            let request = Client::create_volume_group_full_copy_request(&volume_group_urn, &body)?;
-            if ctx.dry_run(Service::Vipr, &request)? {
+            let request = Client::create_volume_group_full_copy_request(&volume_group_urn, &body)
+                .map_err(|e| match e {
+                // The path's URN is not a flag.
+                migrate_runtime::Error::Validation(v) if v.field == "id" => {
+                    input::invalid_flag(&v, NAMES)
+                }
+                other => input::body_error::<vipr::cli::CreateVolumeGroupFullCopyArgs, _>()(other),
+            })?;
+            ctx.send(&VIPR, &request, async |client| {
+                let tasks = client
+                    .create_volume_group_full_copy(&volume_group_urn, &body)
+                    .await?
+                    .into_body()
+                    .task
+                    .unwrap_or_default();
+                if !wait {
+                    return ctx.printer.list(&tasks, COLUMNS);
+                }
+                let ids: Vec<String> = tasks.iter().filter_map(|t| t.id.clone()).collect();
+                wait_tasks(ctx, client, &ids).await
+            })
+            .await
+        }
+        Command::Task(TaskCommand::Get { task_urn }) => {
+            let request = Client::get_task_request(&task_urn).map_err(flag_error(NAMES))?;
+            ctx.send(&VIPR, &request, async |client| {
+                let task = client.get_task(&task_urn).await?.into_body();
+                ctx.printer.one(&task)
+            })
+            .await
+        }
+        Command::Task(TaskCommand::Wait { task_urn }) => {
+            // Every URN is checked by the poll's builder before anything is sent; a dry run
+            // shows each poll.
+            let polls = task_urn
+                .iter()
+                .map(|urn| Client::get_task_request(urn).map_err(flag_error(NAMES)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if ctx.is_dry_run() {
+                for poll in &polls {
+                    ctx.show(&VIPR, poll)?;
+                }
                 return Ok(());
             }
-            let client = ctx.vipr()?;
-            let tasks = client
-                .create_volume_group_full_copy(&volume_group_urn, &body)
-                .await?
-                .into_body()
-                .task
-                .unwrap_or_default();
-            if !wait {
-                return ctx.printer.list(&tasks, COLUMNS);
-            }
-            let ids: Vec<String> = tasks.iter().filter_map(|t| t.id.clone()).collect();
-            wait_tasks(ctx, &client, &ids).await
-        }
-        Vipr::Task(TaskCommand::Get { task_urn }) => {
-            if ctx.dry_run(Service::Vipr, &Client::get_task_request(&task_urn)?)? {
-                return Ok(());
-            }
-            let client = ctx.vipr()?;
-            let task = client.get_task(&task_urn).await?.into_body();
-            ctx.printer.one(&task)
-        }
-        Vipr::Task(TaskCommand::Wait { task_urn }) => {
-            let client = ctx.vipr()?;
+            let client = ctx.connect(&VIPR)?;
             wait_tasks(ctx, &client, &task_urn).await
         }
     }

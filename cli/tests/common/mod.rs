@@ -43,7 +43,7 @@ impl Sim {
 
     /// The same as a plain process, for tests that signal it.
     pub fn std_migrate(&self) -> std::process::Command {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin!("migrate"));
+        let mut cmd = std::process::Command::new(binary());
         cmd.env("MIGRATE_HOST", self.handle.base_url())
             .env("MIGRATE_USER", "admin")
             .env("MIGRATE_PASSWORD", PASSWORD)
@@ -77,5 +77,14 @@ impl Sim {
             .as_str()
             .expect("seeded remote system")
             .to_string()
+    }
+}
+
+/// The `migrate` binary under test: this build's, or `MIGRATE_TEST_BIN` (to measure an older
+/// build against the same tables, e.g. how many bad inputs it let through).
+pub fn binary() -> std::path::PathBuf {
+    match std::env::var_os("MIGRATE_TEST_BIN") {
+        Some(path) => path.into(),
+        None => assert_cmd::cargo::cargo_bin!("migrate").to_path_buf(),
     }
 }
