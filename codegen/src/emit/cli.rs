@@ -225,7 +225,7 @@ fn flag_name(f: &Field) -> String {
 fn scalar_field(api: &Api, f: &Field) -> TokenStream {
     let field = ident(&f.name);
     let long = lit(&flag_name(f));
-    let help = lit(&help(f));
+    let help = lit(&help(api, f));
     let ty = type_tokens(api, &f.ty, false);
     let required = (!f.optional).then(|| quote! { required = true, });
     let field_ty = if f.optional {
@@ -259,7 +259,7 @@ fn scalar_field(api: &Api, f: &Field) -> TokenStream {
 fn list_field(api: &Api, f: &Field) -> TokenStream {
     let field = ident(&f.name);
     let long = lit(&flag_name(f));
-    let help = lit(&format!("{} (repeat the flag for several)", help(f)));
+    let help = lit(&format!("{} (repeat the flag for several)", help(api, f)));
     let TypeRef::List(inner) = &f.ty else {
         unreachable!("list_field is only called for lists")
     };
@@ -276,13 +276,13 @@ fn list_field(api: &Api, f: &Field) -> TokenStream {
 }
 
 /// The first sentence of the field's docs, then its limits.
-fn help(f: &Field) -> String {
-    let sentence = f
-        .docs
-        .text
-        .as_deref()
-        .map(first_sentence)
-        .unwrap_or_default();
+fn help(api: &Api, f: &Field) -> String {
+    // A field without docs of its own says what its type's docs say (`Urn`).
+    let docs = f.docs.text.as_deref().or_else(|| match &f.ty {
+        TypeRef::Named(id) => api.types[id.0].docs.text.as_deref(),
+        _ => None,
+    });
+    let sentence = docs.map(first_sentence).unwrap_or_default();
     let limits: Vec<String> = limits(&f.constraints)
         .into_iter()
         .filter(|l| !sentence.contains(l.as_str()))
@@ -308,8 +308,10 @@ fn first_sentence(text: &str) -> String {
 /// The constraints in words.
 fn limits(c: &Constraints) -> Vec<String> {
     let mut out = Vec::new();
-    if let Some(n) = c.min_length {
-        out.push(format!("at least {n} characters"));
+    match c.min_length {
+        Some(1) => out.push("not empty".to_string()),
+        Some(n) => out.push(format!("at least {n} characters")),
+        None => {}
     }
     if let Some(n) = c.max_length {
         out.push(format!("at most {n} characters"));
@@ -328,11 +330,15 @@ fn limits(c: &Constraints) -> Vec<String> {
             format!("at most {n}")
         });
     }
-    if let Some(p) = &c.pattern {
+    // A long pattern says little in a help line; a value that breaks it is told so,
+    // pattern and all, when it is checked.
+    if let Some(p) = c.pattern.as_ref().filter(|p| p.chars().count() <= 40) {
         out.push(format!("matching {p}"));
     }
-    if let Some(n) = c.min_items {
-        out.push(format!("at least {n} values"));
+    match c.min_items {
+        Some(1) => out.push("at least one value".to_string()),
+        Some(n) => out.push(format!("at least {n} values")),
+        None => {}
     }
     if let Some(n) = c.max_items {
         out.push(format!("at most {n} values"));

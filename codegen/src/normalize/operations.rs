@@ -153,9 +153,7 @@ fn unique_names(
     let ids: Vec<Option<&str>> = found
         .iter()
         .map(|f| {
-            f.op.value
-                .get("operationId")
-                .and_then(Value::as_str)
+            f.op.str(spec, "operationId")
                 .filter(|id| !id.trim().is_empty())
         })
         .collect();

@@ -2,6 +2,7 @@
 
 mod compile;
 mod errors;
+mod fuzz;
 mod naming;
 mod snapshots;
 
@@ -46,6 +47,52 @@ pub fn overlays_for(spec: &str) -> Vec<Source> {
     } else {
         Vec::new()
     }
+}
+
+/// The third-party specs of `../shared/specs/corpus/` (or `$MIGRATE_CORPUS`), with a
+/// module name each. The three named below must be there: outside CI a missing one is
+/// skipped with a notice, with `CI=true` it fails the test. Any further spec in the
+/// directory is included too.
+pub fn corpus_specs() -> Vec<(String, migrate_codegen::Source)> {
+    const EXPECTED: [&str; 3] = [
+        "docker-engine.swagger.yaml",
+        "purestorage-flashblade-2.28.oas3.yaml",
+        "mistral.oas31.yaml",
+    ];
+    let dir = std::env::var_os("MIGRATE_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared/specs/corpus"));
+    let ci = std::env::var("CI").as_deref() == Ok("true");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".json") || n.ends_with(".yaml") || n.ends_with(".yml"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for expected in EXPECTED {
+        if !files.iter().any(|f| f == expected) {
+            let message = format!("corpus spec {} is missing", dir.join(expected).display());
+            if ci {
+                panic!("CI=true but {message}");
+            }
+            eprintln!("NOTICE: {message}; skipped");
+        }
+    }
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(dir.join(&file)).ok()?;
+            let module = format!(
+                "corpus_{}",
+                file.split('.').next().unwrap_or(&file).replace('-', "_")
+            );
+            Some((module, migrate_codegen::Source::new(file, text)))
+        })
+        .collect()
 }
 
 /// The full vendor spec, from `$POWERSTORE_SPEC` or `../shared/specs/`.

@@ -108,3 +108,83 @@ fn every_vendor_operation_gets_a_unique_name() {
         assert!(names.contains(&expected), "{expected} missing");
     }
 }
+
+/// A spec without operationIds whose paths carry `/api` and a version (as Pure
+/// Storage's do), named in both styles.
+#[test]
+fn version_prefixes_never_reach_names_in_either_style() {
+    use migrate_codegen::normalize::{operation_names, NamingStyle};
+    let operations = [
+        ("GET", "/api/api_version"),
+        ("POST", "/api/login"),
+        ("GET", "/api/2.56/volumes"),
+        ("POST", "/api/2.56/volumes"),
+        ("PATCH", "/api/2.56/volumes"),
+        ("DELETE", "/api/2.56/volumes"),
+        ("GET", "/api/2.56/volumes/space"),
+        ("GET", "/api/2.56/hosts/{name}"),
+        ("PATCH", "/api/2.56/hosts/{name}"),
+        ("POST", "/api/2.56/support/test"),
+        ("GET", "/api/v1/arrays/{id}/ports"),
+        ("POST", "/oauth2/1.0/token"),
+        ("GET", "/rest/v2beta1/metrics"),
+    ];
+    let table = [
+        ("api_version_collection_query", "get_api_version"),
+        ("login_create", "post_login"),
+        ("volumes_collection_query", "get_volumes"),
+        ("volumes_create", "post_volumes"),
+        ("volumes_modify", "patch_volumes"),
+        ("volumes_delete", "delete_volumes"),
+        ("volumes_space_collection_query", "get_volumes_space"),
+        ("hosts_instance_query", "get_hosts_by_name"),
+        ("hosts_modify", "patch_hosts_by_name"),
+        ("support_test", "post_support_test"),
+        ("arrays_ports", "get_arrays_ports"),
+        ("oauth2_token", "post_oauth2_token"),
+        ("metrics_collection_query", "get_metrics"),
+    ];
+    let resource = operation_names(NamingStyle::ResourceAction, &operations);
+    let method = operation_names(NamingStyle::MethodPath, &operations);
+    for (i, (m, p)) in operations.iter().enumerate() {
+        assert_eq!(resource[i], table[i].0, "{m} {p} (resource-action)");
+        assert_eq!(method[i], table[i].1, "{m} {p} (method-path)");
+        for name in [&resource[i], &method[i]] {
+            assert!(
+                !name.split('_').any(migrate_codegen::normalize::is_version),
+                "{name} holds a version"
+            );
+        }
+    }
+}
+
+/// The same spec generated end to end: the names are the client's methods, and the
+/// schema fragment names are clean type names.
+#[test]
+fn a_prefixed_spec_generates_in_both_styles() {
+    let spec = crate::source("specs/fixtures/naming_prefix.yaml");
+    let resource = migrate_codegen::generate(&spec, &[], &Default::default()).expect("generates");
+    let method = migrate_codegen::generate(
+        &spec,
+        &[],
+        &migrate_codegen::Options {
+            naming: migrate_codegen::NamingStyle::MethodPath,
+            ..Default::default()
+        },
+    )
+    .expect("generates");
+    for name in [
+        "volumes_modify",
+        "volumes_space_collection_query",
+        "support_test",
+    ] {
+        assert!(resource.code.contains(&format!("pub fn {name}(")), "{name}");
+    }
+    for name in ["patch_volumes", "get_volumes_space", "post_support_test"] {
+        assert!(method.code.contains(&format!("pub fn {name}(")), "{name}");
+    }
+    assert!(resource
+        .code
+        .contains("pub struct ContainerQosCeilingsPatch {"));
+    assert!(!resource.code.contains("2_56"));
+}
