@@ -63,6 +63,67 @@ pub struct Generated {
     pub operation_count: usize,
     /// How many named types there are.
     pub type_count: usize,
+    /// What the types are.
+    pub stats: Stats,
+}
+
+/// What a generated module holds, for `migrate-codegen inspect`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Structs.
+    pub structs: usize,
+    /// String enums.
+    pub enums: usize,
+    /// Unions picked by a discriminator.
+    pub tagged_unions: usize,
+    /// Unions picked by the shape of the value.
+    pub untagged_unions: usize,
+    /// Type aliases.
+    pub aliases: usize,
+    /// Places (fields, parameters, bodies, union variants) typed `serde_json::Value`:
+    /// free-form JSON in the spec, or a fallback the warnings explain.
+    pub value_places: usize,
+}
+
+impl Stats {
+    fn of(api: &ir::Api) -> Self {
+        use ir::{Body, ResponseBody, TypeKind, TypeRef};
+        let mut stats = Stats::default();
+        let mut values = |ty: &TypeRef| {
+            if *ty == TypeRef::Any {
+                stats.value_places += 1;
+            }
+        };
+        for def in &api.types {
+            match &def.kind {
+                TypeKind::Struct(s) => s.fields.iter().for_each(|f| values(&f.ty)),
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| values(&v.ty)),
+                TypeKind::Alias(t) => values(t),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for op in &api.operations {
+            op.params.iter().for_each(|p| values(&p.ty));
+            if let Some(Body::Json(t)) = &op.body {
+                values(t);
+            }
+            for r in &op.responses {
+                if let ResponseBody::Json(t) = &r.body {
+                    values(t);
+                }
+            }
+        }
+        for def in &api.types {
+            match &def.kind {
+                TypeKind::Struct(_) => stats.structs += 1,
+                TypeKind::Enum(_) => stats.enums += 1,
+                TypeKind::Union(u) if u.tag.is_some() => stats.tagged_unions += 1,
+                TypeKind::Union(_) => stats.untagged_unions += 1,
+                TypeKind::Alias(_) => stats.aliases += 1,
+            }
+        }
+        stats
+    }
 }
 
 /// Generates the client module for `spec`, after applying `overlays` to it.
@@ -132,7 +193,9 @@ fn generate_inner(
         }
     }
     let code = format::format_parts(file, &api, &emit::PARTS)?;
+    let stats = Stats::of(&api);
     Ok(Generated {
+        stats,
         code,
         title: api.title.clone(),
         version: api.version.clone(),

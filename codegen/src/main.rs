@@ -1,17 +1,21 @@
-//! `migrate-codegen`: writes a standalone client crate from specs.
+//! `migrate-codegen`: writes a standalone client crate from specs, or says what specs
+//! hold (`inspect`). This file and `inspect.rs` are the binary, the only place that
+//! touches the filesystem.
+
+mod inspect;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use migrate_codegen::{crate_files, generate, NamingStyle, Options, RuntimeDependency, Source};
 
 #[derive(Parser)]
 #[command(
     name = "migrate-codegen",
     version,
-    about = "Generate typed async Rust clients from Swagger 2.0 / OpenAPI 3.0 specs"
+    about = "Generate typed async Rust clients from Swagger 2.0 and OpenAPI 3.0/3.1/3.2 specs"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -22,14 +26,8 @@ struct Cli {
 enum Command {
     /// Write a standalone crate (Cargo.toml + src/) for one or more specs.
     Generate {
-        /// A spec file, optionally named: `powerstore=specs/dellemc.swagger.json`.
-        /// The name becomes the module name when there are several specs.
-        #[arg(long = "spec", value_name = "[MODULE=]FILE", required = true)]
-        specs: Vec<String>,
-        /// An OpenAPI Overlay 1.0 file applied to a spec before generation:
-        /// `MODULE=FILE`, or just `FILE` when there is one spec.
-        #[arg(long = "overlay", value_name = "[MODULE=]FILE")]
-        overlays: Vec<String>,
+        #[command(flatten)]
+        input: Input,
         /// Where to write the crate.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
@@ -41,16 +39,43 @@ enum Command {
         /// dependency, as published).
         #[arg(long, value_name = "DIR")]
         runtime_path: Option<String>,
-        /// Make every warning an error (notes stay notes).
-        #[arg(long)]
-        strict: bool,
-        /// How to name operations that have no operationId.
-        #[arg(long, value_enum, default_value_t = Naming::ResourceAction)]
-        naming: Naming,
-        /// Generate a type for every component schema, also those no operation uses.
-        #[arg(long)]
-        all_schemas: bool,
     },
+    /// Say what specs hold and what generating them gives, without writing a crate:
+    /// dialect, operations, types, unions, `serde_json::Value` places, warnings by
+    /// kind, generation time and peak memory (each spec in a process of its own).
+    Inspect {
+        #[command(flatten)]
+        input: Input,
+        /// Print a Markdown table (as docs/corpus.md holds) instead of text.
+        #[arg(long)]
+        markdown: bool,
+        /// Measure one spec in this process and print the figures as JSON (what
+        /// `inspect` runs for each spec).
+        #[arg(long, hide = true)]
+        measure: bool,
+    },
+}
+
+/// The specs and how to read them, shared by every command.
+#[derive(Args)]
+struct Input {
+    /// A spec file, optionally named: `powerstore=specs/dellemc.swagger.json`.
+    /// The name becomes the module name when there are several specs.
+    #[arg(long = "spec", value_name = "[MODULE=]FILE", required = true)]
+    specs: Vec<String>,
+    /// An OpenAPI Overlay 1.0 file applied to a spec before generation:
+    /// `MODULE=FILE`, or just `FILE` when there is one spec.
+    #[arg(long = "overlay", value_name = "[MODULE=]FILE")]
+    overlays: Vec<String>,
+    /// Make every warning an error (notes stay notes).
+    #[arg(long)]
+    strict: bool,
+    /// How to name operations that have no operationId.
+    #[arg(long, value_enum, default_value_t = Naming::ResourceAction)]
+    naming: Naming,
+    /// Generate a type for every component schema, also those no operation uses.
+    #[arg(long)]
+    all_schemas: bool,
 }
 
 /// `--naming` values.
@@ -63,29 +88,94 @@ enum Naming {
     MethodPath,
 }
 
-fn main() -> ExitCode {
-    let Cli {
-        command:
-            Command::Generate {
-                specs,
-                overlays,
-                out,
-                name,
-                runtime_path,
-                strict,
-                naming,
-                all_schemas,
+/// One spec, read, with the overlays that apply to it.
+pub struct Loaded {
+    /// The module it becomes.
+    pub module: String,
+    /// The spec.
+    pub spec: Source,
+    /// Its overlays, in order.
+    pub overlays: Vec<Source>,
+}
+
+impl Input {
+    fn options(&self) -> Options {
+        Options {
+            strict: self.strict,
+            naming: match self.naming {
+                Naming::ResourceAction => NamingStyle::ResourceAction,
+                Naming::MethodPath => NamingStyle::MethodPath,
             },
-    } = Cli::parse();
-    let options = Options {
-        strict,
-        naming: match naming {
-            Naming::ResourceAction => NamingStyle::ResourceAction,
-            Naming::MethodPath => NamingStyle::MethodPath,
-        },
-        all_schemas,
+            all_schemas: self.all_schemas,
+        }
+    }
+
+    /// Reads every spec and overlay; a file that cannot be read is named with its flag.
+    fn load(&self) -> Result<Vec<Loaded>, String> {
+        let specs: Vec<(String, String)> = self.specs.iter().map(|s| split_named(s)).collect();
+        for overlay in self.overlays.iter().filter(|o| o.contains('=')) {
+            let (target, _) = split_named(overlay);
+            if !specs.iter().any(|(m, _)| *m == target) {
+                return Err(format!("--overlay {overlay}: no --spec is named {target}"));
+            }
+        }
+        let mut loaded = Vec::new();
+        for (module, path) in &specs {
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
+            let spec = Source::from_bytes(path.clone(), bytes).map_err(|e| e.to_string())?;
+            let mut overlays = Vec::new();
+            for overlay in &self.overlays {
+                let (target, overlay_path) = split_named(overlay);
+                let named = overlay.contains('=');
+                if !named && specs.len() > 1 {
+                    return Err(format!(
+                        "--overlay {overlay}: with several specs, name the spec: MODULE=FILE"
+                    ));
+                }
+                if !named || target == *module {
+                    let bytes = std::fs::read(&overlay_path)
+                        .map_err(|e| format!("--overlay {overlay_path}: cannot read: {e}"))?;
+                    overlays
+                        .push(Source::from_bytes(overlay_path, bytes).map_err(|e| e.to_string())?);
+                }
+            }
+            loaded.push(Loaded {
+                module: module.clone(),
+                spec,
+                overlays,
+            });
+        }
+        Ok(loaded)
+    }
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Generate {
+            input,
+            out,
+            name,
+            runtime_path,
+        } => run(&input, &out, &name, runtime_path),
+        Command::Inspect {
+            input,
+            markdown,
+            measure,
+        } => input.load().and_then(|loaded| {
+            if measure {
+                inspect::measure(&loaded, &input.options())
+            } else {
+                inspect::run(
+                    &input.specs,
+                    &input.overlays,
+                    &inspect_flags(&input),
+                    markdown,
+                )
+            }
+        }),
     };
-    match run(&specs, &overlays, &out, &name, runtime_path, &options) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -94,53 +184,40 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(
-    specs: &[String],
-    overlays: &[String],
-    out: &Path,
-    name: &str,
-    runtime_path: Option<String>,
-    options: &Options,
-) -> Result<(), String> {
+/// The reading flags `inspect` passes on to the process that measures each spec.
+fn inspect_flags(input: &Input) -> Vec<String> {
+    let mut flags = Vec::new();
+    if input.strict {
+        flags.push("--strict".to_string());
+    }
+    if input.all_schemas {
+        flags.push("--all-schemas".to_string());
+    }
+    if matches!(input.naming, Naming::MethodPath) {
+        flags.extend(["--naming".to_string(), "method-path".to_string()]);
+    }
+    flags
+}
+
+fn run(input: &Input, out: &Path, name: &str, runtime_path: Option<String>) -> Result<(), String> {
     let started = Instant::now();
-    let specs: Vec<(String, String)> = specs.iter().map(|s| split_named(s)).collect();
+    let options = input.options();
     let mut modules = Vec::new();
-    for (module, path) in &specs {
-        let bytes = std::fs::read(path).map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
-        let spec = Source::from_bytes(path.clone(), bytes).map_err(|e| e.to_string())?;
-        let mut applied = Vec::new();
-        for overlay in overlays {
-            let (target, overlay_path) = split_named(overlay);
-            let named = overlay.contains('=');
-            if !named && specs.len() > 1 {
-                return Err(format!(
-                    "--overlay {overlay}: with several specs, name the spec: MODULE=FILE"
-                ));
-            }
-            if !named || target == *module {
-                let bytes = std::fs::read(&overlay_path)
-                    .map_err(|e| format!("--overlay {overlay_path}: cannot read: {e}"))?;
-                applied.push(Source::from_bytes(overlay_path, bytes).map_err(|e| e.to_string())?);
-            }
-        }
-        let generated = generate(&spec, &applied, options).map_err(|e| e.to_string())?;
+    for loaded in input.load()? {
+        let generated =
+            generate(&loaded.spec, &loaded.overlays, &options).map_err(|e| e.to_string())?;
         for warning in &generated.warnings {
             eprintln!("{warning}");
         }
         if !generated.warnings.is_empty() {
             eprintln!(
-                "{path}: {} warnings and notes: {}",
+                "{}: {} warnings and notes: {}",
+                loaded.spec.name,
                 generated.warnings.len(),
                 migrate_codegen::summary(&generated.warnings)
             );
         }
-        modules.push((module.clone(), generated));
-    }
-    for overlay in overlays.iter().filter(|o| o.contains('=')) {
-        let (target, _) = split_named(overlay);
-        if !specs.iter().any(|(m, _)| *m == target) {
-            return Err(format!("--overlay {overlay}: no --spec is named {target}"));
-        }
+        modules.push((loaded.module, generated));
     }
     let runtime = RuntimeDependency {
         version: env!("CARGO_PKG_VERSION").to_string(),

@@ -41,6 +41,10 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             clippy::result_large_err,
             reason = "rt::Error carries the response body; a Box would cost every caller an allocation"
         )]
+        #[allow(
+            clippy::too_many_arguments,
+            reason = "a method takes each required parameter of its operation as an argument, as the spec lists them"
+        )]
         impl Client {
             /// The path the API is served under; a transport's base URL is a
             /// host's URL followed by this path.
@@ -520,10 +524,7 @@ fn decode(api: &Api, op: &Operation) -> TokenStream {
 
 fn merge_arms(api: &Api, op: &Operation, shape: &Success) -> TokenStream {
     if let Success::Single(body) = shape {
-        let statuses = op
-            .responses
-            .iter()
-            .map(|r| proc_macro2::Literal::u16_unsuffixed(r.status));
+        let statuses = status_patterns(op.responses.iter().map(|r| r.status));
         let decode = decoder(body);
         return quote! { #(#statuses)|* => response.#decode(), };
     }
@@ -557,6 +558,31 @@ fn merge_arms(api: &Api, op: &Operation, shape: &Success) -> TokenStream {
         });
     }
     out
+}
+
+/// Match patterns for statuses: runs of consecutive codes as ranges (`200..=202`).
+fn status_patterns(statuses: impl Iterator<Item = u16>) -> Vec<TokenStream> {
+    let mut sorted: Vec<u16> = statuses.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut runs: Vec<(u16, u16)> = Vec::new();
+    for status in sorted {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == status => *end = status,
+            _ => runs.push((status, status)),
+        }
+    }
+    runs.into_iter()
+        .map(|(start, end)| {
+            let first = proc_macro2::Literal::u16_unsuffixed(start);
+            let last = proc_macro2::Literal::u16_unsuffixed(end);
+            match end - start {
+                0 => quote! { #first },
+                1 => quote! { #first | #last },
+                _ => quote! { #first..=#last },
+            }
+        })
+        .collect()
 }
 
 fn decoder(body: &ResponseBody) -> proc_macro2::Ident {

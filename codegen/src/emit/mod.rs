@@ -187,13 +187,19 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
 
 /// The width of a list item's marker (`- `, `* `, `1. `), if the line starts one.
 fn list_marker(line: &str) -> Option<usize> {
-    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
-        return Some(2);
-    }
-    let digits = line.chars().take_while(char::is_ascii_digit).count();
-    let rest = &line[digits..];
-    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
-        .then_some(digits + 2)
+    let marker = if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        1
+    } else {
+        let digits = line.chars().take_while(char::is_ascii_digit).count();
+        let rest = &line[digits..];
+        if digits == 0 || digits >= 10 || !(rest.starts_with(". ") || rest.starts_with(") ")) {
+            return None;
+        }
+        digits + 1
+    };
+    // The item's text starts after the marker and its spaces (`2.  Text`).
+    let spaces = line[marker..].chars().take_while(|c| *c == ' ').count();
+    Some(marker + spaces.min(4))
 }
 
 /// The Rust type for a type reference, as seen from the crate module root

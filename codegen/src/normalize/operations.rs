@@ -552,6 +552,10 @@ impl<'a> OpCtx<'_, 'a> {
                         docs: Docs::default(),
                     });
                 }
+                // A form with no fields (Stripe declares one on its GETs) sends nothing.
+                if fields.is_empty() {
+                    return None;
+                }
                 let mut names = Namespace::default();
                 let fields = fields
                     .into_iter()
@@ -566,8 +570,7 @@ impl<'a> OpCtx<'_, 'a> {
                     Body::Form(fields)
                 }
             }
-            (MediaKind::Multipart, None) => Body::Multipart(Vec::new()),
-            (MediaKind::Form, None) => Body::Form(Vec::new()),
+            (MediaKind::Multipart | MediaKind::Form, None) => return None,
             _ => Body::Binary(media.to_string()),
         })
     }

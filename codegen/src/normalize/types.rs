@@ -136,7 +136,9 @@ impl Class<'_> {
             | Class::Tagged { .. }
             | Class::Alternatives(_)
             | Class::Struct
-            | Class::Multi(_) => true,
+            | Class::Multi(_)
+            // A tuple is named so that the types holding it stay readable.
+            | Class::Tuple(_) => true,
             Class::Const(value) => value.is_string(),
             _ => false,
         }
@@ -670,20 +672,14 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
                 };
                 TypeRef::List(Box::new(item))
             }
-            Class::Tuple(items) => TypeRef::Tuple(
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.type_of(item, &format!("{hint}Item{i}")))
-                    .collect(),
-            ),
             Class::Scalar(ty) => ty,
             // Named classes do not get here; a named type is made for them.
             Class::StringEnum(_)
             | Class::Tagged { .. }
             | Class::Alternatives(_)
             | Class::Struct
-            | Class::Multi(_) => {
+            | Class::Multi(_)
+            | Class::Tuple(_) => {
                 let id = self.declare(hint, hint, node);
                 let name = self.types[id.0].name.clone();
                 let kind = self.named_kind(class, node, &name);
@@ -711,6 +707,13 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
             Class::Alternatives(members) => TypeKind::Union(self.alternatives(name, &members)),
             Class::Multi(types) => TypeKind::Union(self.multi_union(node, &types)),
             Class::Struct => TypeKind::Struct(self.struct_of(node, name)),
+            Class::Tuple(items) => TypeKind::Alias(TypeRef::Tuple(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.type_of(item, &format!("{name}Item{i}")))
+                    .collect(),
+            )),
             other => TypeKind::Alias(nullable_type(self.unnamed(other, node, name))),
         }
     }
