@@ -7,7 +7,9 @@
 //! the rest are behind `next` links, 25 to a page. A report that showed only the first page of
 //! the first task would hide most of what went wrong, so every page of every task is fetched
 //! (with [`migrate_runtime::paging::follow_next`]). Some Oracle servers want the status poll as
-//! POST and answer a GET with 405; such a poll is sent again as POST.
+//! POST and answer a GET with 405; such a poll is sent again as POST. Starting and waiting are
+//! two steps ([`start_import`], [`wait_for_import`]): the job id is known before the wait, and
+//! a wait cut short can be resumed from it alone.
 
 use super::ConnectOptions;
 use crate::lcm::types::{
@@ -16,9 +18,7 @@ use crate::lcm::types::{
 };
 use crate::lcm::Client;
 use migrate_runtime::wait::{self, Outcome, Poll, Progress, WaitError, WaitOptions};
-use migrate_runtime::{
-    encode_path, futures::TryStreamExt, paging, Auth, Error, Method, Request, Secret,
-};
+use migrate_runtime::{futures::TryStreamExt, paging, Auth, Error, Method, Request, Secret};
 use std::convert::Infallible;
 use std::fmt;
 
@@ -218,8 +218,7 @@ pub async fn wait_for_import(
     options: WaitOptions,
     on_progress: impl FnMut(&Progress),
 ) -> Result<MigrationJobResponse, ImportError> {
-    let href = status_href(client, api_version, snapshot, job_id);
-    let poll = || poll_status(client, api_version, snapshot, job_id, &href);
+    let poll = || poll_status(client, api_version, snapshot, job_id);
     let classify = |answer: MigrationJobResponse| match answer.status {
         Some(0) => Poll::Done(answer),
         Some(status) if status > 0 => Poll::Failed(answer),
@@ -262,31 +261,20 @@ pub async fn wait_for_import(
     })))
 }
 
-/// The path of a job's status (what its `Job Status` link points at), for the POST that some
-/// servers want instead of GET.
-fn status_href(client: &Client, api_version: &str, snapshot: &str, job_id: i64) -> String {
-    format!(
-        "{}/{}/applicationsnapshots/{}/migration/{job_id}",
-        client.transport().base_url().path().trim_end_matches('/'),
-        encode_path(api_version),
-        encode_path(snapshot),
-    )
-}
-
-/// One status poll: GET as documented, and POST to the `Job Status` link if GET gets 405.
+/// One status poll: GET as documented, and the same request as POST if GET gets 405.
 async fn poll_status(
     client: &Client,
     api_version: &str,
     snapshot: &str,
     job_id: i64,
-    href: &str,
 ) -> Result<MigrationJobResponse, Error<ErrorResponse>> {
     match client
         .get_migration_status(api_version, snapshot, job_id)
         .await
     {
         Err(error) if error.status() == Some(405) => {
-            let request = Request::from_href(Method::POST, href).operation("get_migration_status");
+            let request = Client::get_migration_status_request(api_version, snapshot, job_id)?
+                .with_method(Method::POST);
             let raw = client.transport().send::<ErrorResponse>(request).await?;
             match raw.status() {
                 200 => Ok(raw
