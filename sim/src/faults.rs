@@ -199,12 +199,16 @@ impl Fault {
     }
 }
 
-/// One received request.
+/// One received request, and the status the simulator answered (before any fault spoiled
+/// the answer's body): with it a test can tell a create that was carried out from one that was
+/// refused.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct RequestRecord {
     pub method: String,
     pub path: String,
     pub query: Option<String>,
+    /// `None` while the request is being handled.
+    pub status: Option<u16>,
 }
 
 /// Active fault rules and the request log.
@@ -212,6 +216,10 @@ pub struct RequestRecord {
 pub(crate) struct FaultStore {
     rules: Vec<Fault>,
     log: Vec<RequestRecord>,
+    /// Requests logged since the start, cleared or not (to find a record again).
+    logged: usize,
+    /// `logged` when the log was last cleared.
+    cleared_at: usize,
 }
 
 impl FaultStore {
@@ -265,9 +273,34 @@ impl FaultStore {
         &self.log
     }
 
+    pub(crate) fn rules(&self) -> &[Fault] {
+        &self.rules
+    }
+
     pub(crate) fn clear(&mut self) {
         self.rules.clear();
+        self.clear_log();
+    }
+
+    fn clear_log(&mut self) {
         self.log.clear();
+        self.cleared_at = self.logged;
+    }
+
+    /// Logs a request; the number finds it again in [`FaultStore::answered`].
+    fn log(&mut self, record: RequestRecord) -> usize {
+        self.log.push(record);
+        self.logged += 1;
+        self.logged
+    }
+
+    /// Notes the status the request numbered `number` was answered with.
+    fn answered(&mut self, number: usize, status: u16) {
+        if let Some(i) = number.checked_sub(self.cleared_at + 1) {
+            if let Some(record) = self.log.get_mut(i) {
+                record.status = Some(status);
+            }
+        }
     }
 }
 
@@ -298,14 +331,16 @@ pub(crate) async fn middleware(
         return next.run(request).await;
     }
     let method = request.method().as_str().to_string();
-    let (fault, page_limit) = {
+    let (number, fault, page_limit) = {
         let mut faults = lock(&shared.faults);
-        faults.log.push(RequestRecord {
+        let number = faults.log(RequestRecord {
             method: method.clone(),
             path: path.clone(),
             query: request.uri().query().map(str::to_string),
+            status: None,
         });
         (
+            number,
             faults.take(&method, &path),
             faults.page_limit(&method, &path),
         )
@@ -315,6 +350,19 @@ pub(crate) async fn middleware(
             *request.uri_mut() = uri;
         }
     }
+    let response = answer(&shared, fault, &path, request, next).await;
+    lock(&shared.faults).answered(number, response.status().as_u16());
+    response
+}
+
+/// The answer to a request, with `fault` applied.
+async fn answer(
+    shared: &Shared,
+    fault: Option<FaultKind>,
+    path: &str,
+    request: Request,
+    next: Next,
+) -> Response {
     match fault {
         Some(FaultKind::Status {
             status,
@@ -325,7 +373,7 @@ pub(crate) async fn middleware(
             let mut response = match body {
                 Some(body) => (status, Json(body)).into_response(),
                 None => crate::error_for_path(
-                    &path,
+                    path,
                     status,
                     "Simulated failure injected by the fault API.",
                 ),
@@ -466,7 +514,7 @@ async fn list_requests(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
-    lock(&shared.faults).log.clear();
+    lock(&shared.faults).clear_log();
     StatusCode::NO_CONTENT
 }
 

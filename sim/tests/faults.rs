@@ -375,6 +375,10 @@ async fn truncate_and_reset_spoil_the_real_answer_after_it_was_handled() {
         .unwrap();
     let names: Value = r.json().await.unwrap();
     assert_eq!(names.as_array().map(Vec::len), Some(2), "{names}");
+    // The log records the status each request was answered with before it was spoiled.
+    assert_eq!(sim.carried_out("POST", "/api/rest/import_session"), 2);
+    assert!(sim.requests().iter().all(|r| r.status.is_some()));
+    assert!(sim.faults().is_empty(), "both used up: {:?}", sim.faults());
 }
 
 #[tokio::test]
