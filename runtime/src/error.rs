@@ -261,6 +261,12 @@ impl<E> std::fmt::Display for Error<E> {
                     "{operation}: the server answered {}",
                     status_text(*status)
                 )?;
+                if (200..300).contains(status) {
+                    f.write_str(
+                        ", a success this operation does not document (the server may have \
+                         carried the request out)",
+                    )?;
+                }
                 if let Some(location) = location {
                     write!(f, ", a redirect to {location} (redirects are not followed")?;
                     if looks_like_login(location) {
@@ -276,6 +282,9 @@ impl<E> std::fmt::Display for Error<E> {
                 }
                 match crate::messages::read(raw, |_| None).1 {
                     crate::messages::BodyKind::Empty => f.write_str(" with an empty body"),
+                    crate::messages::BodyKind::BadJson => {
+                        f.write_str(" with a body that is not valid JSON")
+                    }
                     crate::messages::BodyKind::Html(title) => {
                         f.write_str(" with an HTML page")?;
                         if let Some(title) = title {
@@ -472,6 +481,11 @@ mod tests {
         assert_eq!(
             unexpected(500, "", None),
             "op: the server answered 500 Internal Server Error with an empty body"
+        );
+        assert_eq!(
+            unexpected(200, r#"{"id": "x",, "#, None),
+            "op: the server answered 200 OK, a success this operation does not document (the \
+             server may have carried the request out) with a body that is not valid JSON"
         );
         assert!(
             unexpected(302, "", Some("https://sso.example/login")).starts_with(

@@ -56,6 +56,8 @@ pub(crate) enum BodyKind {
     Html(Option<String>),
     /// JSON or XML without any message field.
     Structured,
+    /// Starts like JSON but does not parse (cut short, or garbled).
+    BadJson,
     Text,
 }
 
@@ -72,6 +74,9 @@ pub(crate) fn read(
         let mut found = Vec::new();
         collect(&value, &mut found, 0);
         return (found, BodyKind::Structured);
+    }
+    if text.starts_with(['{', '[']) {
+        return (Vec::new(), BodyKind::BadJson);
     }
     if text.starts_with('<') {
         if let Some(object) = xml(text) {
@@ -261,6 +266,10 @@ mod tests {
         assert_eq!(read("  ", |_| None), (Vec::new(), BodyKind::Empty));
         assert_eq!(read("{}", |_| None), (Vec::new(), BodyKind::Structured));
         assert_eq!(read("[1, null]", |_| None).0, Vec::new());
+        assert_eq!(
+            read(r#"{"id": "x",, }"#, |_| None),
+            (Vec::new(), BodyKind::BadJson)
+        );
     }
 
     #[test]
