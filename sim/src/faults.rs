@@ -7,7 +7,7 @@
 //! by a middleware in front of every service. Besides answering in the service's place (a
 //! status, or any status, headers and body: a proxy's HTML page, malformed JSON, a redirect
 //! to a login page), a rule can spoil the real answer (cut its body short, or break the
-//! connection in the middle of it), expire every session just before a request, or make
+//! connection in the middle of it, or garble it), expire every session just before a request, or make
 //! collections page smaller than asked (as an array clamps `limit`), so a client's handling of
 //! each can be tested against the real flows.
 
@@ -71,6 +71,9 @@ pub enum FaultKind {
     /// Handle the request, then send only the first half of the body (with a length that
     /// matches, so the answer is complete but its JSON is cut short).
     Truncate,
+    /// Handle the request, then send `body` instead of the real body (status and headers
+    /// stay): an answer garbled on its way.
+    ReplaceBody { body: String },
     /// Handle the request, then send the headers and half of the body and break the
     /// connection.
     Reset,
@@ -122,6 +125,13 @@ impl Fault {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            body: body.to_string(),
+        })
+    }
+
+    /// Replace the bodies of matching answers (after handling them) with `body`.
+    pub fn replace_body(body: &str) -> Self {
+        Self::new(FaultKind::ReplaceBody {
             body: body.to_string(),
         })
     }
@@ -282,7 +292,7 @@ impl FaultStore {
         self.clear_log();
     }
 
-    fn clear_log(&mut self) {
+    pub(crate) fn clear_log(&mut self) {
         self.log.clear();
         self.cleared_at = self.logged;
     }
@@ -312,6 +322,7 @@ pub(crate) fn apply_fault(shared: &Shared, fault: Fault) {
         FaultKind::Status { .. }
         | FaultKind::Respond { .. }
         | FaultKind::Truncate
+        | FaultKind::ReplaceBody { .. }
         | FaultKind::Reset
         | FaultKind::Delay { .. }
         | FaultKind::ExpireSessionsOnRequest
@@ -409,6 +420,11 @@ async fn answer(
                 .unwrap_or_default();
             parts.headers.remove(header::CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(bytes.slice(..bytes.len() / 2)))
+        }
+        Some(FaultKind::ReplaceBody { body }) => {
+            let (mut parts, _) = next.run(request).await.into_parts();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, Body::from(body))
         }
         Some(FaultKind::Reset) => {
             let (mut parts, body) = next.run(request).await.into_parts();
@@ -624,6 +640,10 @@ mod tests {
         for (text, kind) in [
             (r#"{"kind": "truncate"}"#, FaultKind::Truncate),
             (r#"{"kind": "reset"}"#, FaultKind::Reset),
+            (
+                r#"{"kind": "replace_body", "body": "{,"}"#,
+                FaultKind::ReplaceBody { body: "{,".into() },
+            ),
             (
                 r#"{"kind": "expire_sessions_on_request"}"#,
                 FaultKind::ExpireSessionsOnRequest,

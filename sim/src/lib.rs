@@ -305,6 +305,11 @@ impl SimHandle {
         lock(&self.shared.faults).rules().to_vec()
     }
 
+    /// Empties the request log, like `DELETE /_sim/requests` (fault rules stay).
+    pub fn clear_requests(&self) {
+        lock(&self.shared.faults).clear_log();
+    }
+
     /// Removes every fault rule and empties the request log.
     pub fn clear(&self) {
         lock(&self.shared.faults).clear();
