@@ -9,7 +9,7 @@
 //! | 3    | the service refused or failed the request (an HTTP error answer, failed login) |
 //! | 4    | a job, import or task ran and ended in failure |
 //! | 5    | stopped waiting at `--wait-timeout`; the work may still be running |
-//! | 6    | could not reach the service (connection refused, TLS, DNS, request timeout) |
+//! | 6    | could not reach the service (connection refused, TLS, DNS, request timeout, a connection broken after sending) |
 //! | 130  | interrupted with Ctrl-C while waiting; the work goes on and the resume command is printed |
 //!
 //! A runtime error's message is the runtime's (operation, URL, cause, the service's messages),
