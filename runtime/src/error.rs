@@ -159,7 +159,7 @@ fn attempts_note(f: &mut std::fmt::Formatter<'_>, attempts: u32) -> std::fmt::Re
 }
 
 /// `404 Not Found`.
-fn status_text(status: u16) -> String {
+pub(crate) fn status_text(status: u16) -> String {
     match http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())

@@ -280,7 +280,7 @@ fn shown_location(location: &str) -> String {
 /// Reads `<root><name>text</name>…</root>` (optionally after an `<?xml …?>` prolog) into an
 /// object. `code` becomes a number and `retryable` a boolean, as in ViPR's
 /// `ServiceErrorRestRep`; everything else stays a string. Nested elements give `None`.
-fn flat_xml(text: &str) -> Option<Map<String, Value>> {
+pub(crate) fn flat_xml(text: &str) -> Option<Map<String, Value>> {
     let mut rest = text.trim();
     if rest.starts_with("<?") {
         rest = &rest[rest.find("?>")? + 2..];

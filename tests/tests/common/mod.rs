@@ -51,7 +51,7 @@ pub fn migrate_bin() -> &'static Path {
             }
         }
         build
-            .args(["build", "-p", "migrate-cli", "--bin", "migrate"])
+            .args(["build", "--quiet", "-p", "migrate-cli", "--bin", "migrate"])
             .args(["--message-format", "json-render-diagnostics"])
             .current_dir(root())
             .stderr(Stdio::inherit());
