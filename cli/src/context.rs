@@ -168,10 +168,17 @@ impl Context {
                 std::fs::read(&path).map_err(|e| Failure::usage(format!("{}: {e}", path.display())))
             })
             .transpose()?;
+        let insecure = self.global.insecure || self.profile.insecure.unwrap_or(false);
+        if insecure && ca_cert_pem.is_some() {
+            return Err(Failure::usage(
+                "--ca-cert and --insecure (or the profile's ca_cert and insecure) exclude each \
+                 other: --ca-cert trusts one CA, --insecure trusts any certificate",
+            ));
+        }
         Ok(ConnectOptions {
             timeout: self.global.timeout,
             ca_cert_pem,
-            insecure: self.global.insecure || self.profile.insecure.unwrap_or(false),
+            insecure,
             ..ConnectOptions::default()
         })
     }
@@ -235,26 +242,29 @@ impl Context {
             interval,
             max_interval: Duration::from_secs(15).max(interval),
             timeout: self.global.wait_timeout,
+            ..WaitOptions::default()
         }
     }
 
-    /// The command line that resumes waiting, with the options that pick the same service.
+    /// The command line that resumes waiting, with the options that reach the same service
+    /// the same way (host, profile, CA, insecure), each word quoted for a shell.
     pub fn resume_command(&self, args: &[&str]) -> String {
-        let mut line = vec!["migrate".to_string()];
+        let mut words = vec!["migrate".to_string()];
         if let Some(host) = &self.global.host {
-            line.push(format!("--host {host}"));
+            words.extend(["--host".to_string(), host.clone()]);
         }
         if let Some(profile) = &self.global.profile {
-            line.push(format!("--profile {profile}"));
+            words.extend(["--profile".to_string(), profile.clone()]);
         }
-        line.extend(args.iter().map(|a| {
-            if a.contains(char::is_whitespace) {
-                format!("'{a}'")
-            } else {
-                a.to_string()
-            }
-        }));
-        line.join(" ")
+        if let Some(ca) = &self.global.ca_cert {
+            words.extend(["--ca-cert".to_string(), ca.display().to_string()]);
+        }
+        if self.global.insecure {
+            words.push("--insecure".to_string());
+        }
+        words.extend(args.iter().map(|a| a.to_string()));
+        let quoted: Vec<String> = words.iter().map(|w| crate::wait::shell_word(w)).collect();
+        quoted.join(" ")
     }
 }
 

@@ -63,7 +63,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Config(commands::config::Command::Set { .. })
     );
     let ctx = Context::new(cli.global, creating)?;
-    match cli.command {
+    let result = match cli.command {
         Command::ImportSession(c) => commands::import_session::run(&ctx, c).await,
         Command::RemoteSystem(c) => commands::remote_system::run(&ctx, c).await,
         Command::Job(c) => commands::job::run(&ctx, c).await,
@@ -71,7 +71,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Vipr(c) => commands::vipr::run(&ctx, c).await,
         Command::Config(c) => commands::config::run(&ctx, c),
         Command::Completions { .. } => Ok(()),
+    };
+    if let Err(failure) = &result {
+        wait::print_stopped(&ctx, failure);
     }
+    result
 }
 
 /// The command line, parsed with negative numbers as values (see

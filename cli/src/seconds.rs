@@ -8,11 +8,15 @@
 
 use std::time::Duration;
 
+use migrate_runtime::TransportBuilder;
+
 /// `--timeout`: the limit of each HTTP request (the runtime's range).
-// The same file is on branch h-runtime-reliability, where the range comes from
-// `TransportBuilder::MIN_TIMEOUT`/`MAX_TIMEOUT`; when both branches meet, that version wins.
 pub fn request_timeout(text: &str) -> Result<Duration, String> {
-    parse(text, Duration::from_millis(10), Duration::from_secs(3600))
+    parse(
+        text,
+        TransportBuilder::MIN_TIMEOUT,
+        TransportBuilder::MAX_TIMEOUT,
+    )
 }
 
 /// `--poll-interval`: the first pause between status polls.

@@ -8,6 +8,7 @@
 //! session lives behind one lock shared by all clones of a transport, and a generation number
 //! makes many requests that see the same expiry share one new login.
 
+use crate::error::status_text;
 use crate::{Error, Method, RawResponse, Request, Secret, Transport};
 use base64::Engine as _;
 use http::header::{AUTHORIZATION, COOKIE, LOCATION, SET_COOKIE};
@@ -239,7 +240,17 @@ impl Login<'_> {
             message,
         };
         if !(200..300).contains(&answer.status()) {
-            return Err(failed(format!("GET {path} answered {}", answer.status())));
+            let mut message = format!("GET {path} answered {}", status_text(answer.status()));
+            let body = String::from_utf8_lossy(answer.body());
+            for (i, said) in crate::messages::read(&body, crate::response::flat_xml)
+                .0
+                .iter()
+                .enumerate()
+            {
+                message.push_str(if i == 0 { ": " } else { "; " });
+                message.push_str(&said.to_string());
+            }
+            return Err(failed(message));
         }
         let header = |name: &str| answer.headers().get(name).cloned();
         let mut credentials = match self.kind {

@@ -11,8 +11,10 @@
 
 mod auth;
 mod call;
+mod cause;
 pub mod check;
 mod error;
+mod messages;
 pub mod object;
 pub mod paging;
 mod redact;
@@ -28,7 +30,9 @@ pub mod wait;
 
 pub use auth::Auth;
 pub use call::{call, Decode};
+pub use cause::{Cause, CertificateProblem};
 pub use error::{BoxError, Error};
+pub use messages::ServiceMessage;
 pub use request::{encode_path, pairs, text, Multipart, Request};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

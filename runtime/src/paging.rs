@@ -1,7 +1,8 @@
 //! Streams over paged collections, one item at a time.
 //!
 //! PowerStore pages with `offset`/`limit` and answers 206 plus `Content-Range: first-last/total`
-//! until the last page (200); a 416 means the collection shrank under us. LCM returns a page
+//! until the last page (200); a 416 after the first page means the collection shrank under
+//! us (the stream ends, with a warning), on the first page it is an error. LCM returns a page
 //! object with a `next` link. Both are exposed as a stream of items so callers never see pages,
 //! and LCM's links are followed on the transport's own origin only.
 
@@ -103,7 +104,17 @@ where
                     let next = range.last + 1;
                     range.total.is_none_or(|total| next < total).then_some(next)
                 }
-                416 => return Ok(None),
+                // Past the end: the collection shrank while it was paged. On the first page
+                // it is a refused request instead.
+                416 if offset > 0 => {
+                    tracing::warn!(
+                        %operation,
+                        offset,
+                        "the collection shrank while it was read page by page (416 at offset \
+                         {offset}); the items before it are all there is"
+                    );
+                    return Ok(None);
+                }
                 _ => return Err(raw.error()),
             };
             let items = raw.json::<Vec<Value>, E>()?.into_body();

@@ -79,6 +79,13 @@ impl Request {
         self
     }
 
+    /// The same request with another method (LCM's status poll, which some servers want as
+    /// POST).
+    pub fn with_method(mut self, method: Method) -> Self {
+        self.method = method;
+        self
+    }
+
     /// Adds a query parameter.
     pub fn query(mut self, name: &str, value: impl Display) -> Self {
         self.query.push((name.to_owned(), value.to_string()));

@@ -99,7 +99,7 @@ impl RawResponse {
         Error::Decode {
             operation: self.operation.clone(),
             status: self.status,
-            raw: truncated(&self.body),
+            raw: shown_body(&self.body),
             source,
         }
     }
@@ -198,9 +198,12 @@ impl RawResponse {
 
     /// The error an unexpected status stands for: [`Error::Service`] when the body decodes as
     /// `E` (from JSON, or from flat XML), else [`Error::UnexpectedResponse`] with the raw body.
+    /// Either way the service's messages are read from the body (see [`crate::ServiceMessage`]),
+    /// and a redirect keeps its `Location`.
     pub fn error<E: DeserializeOwned>(self) -> Error<E> {
-        let raw = truncated(&self.body);
+        let raw = shown_body(&self.body);
         let text = String::from_utf8_lossy(&self.body);
+        let (messages, _) = crate::messages::read(&text, flat_xml);
         let value = if text.trim_start().starts_with('<') {
             flat_xml(&text).map(Value::Object)
         } else {
@@ -214,20 +217,70 @@ impl RawResponse {
                 status,
                 body,
                 raw,
+                messages,
             },
             None => Error::UnexpectedResponse {
                 operation,
                 status,
                 raw,
+                messages,
+                location: (300..400)
+                    .contains(&status)
+                    .then(|| self.headers.get(http::header::LOCATION))
+                    .flatten()
+                    .and_then(|v| v.to_str().ok())
+                    .map(shown_location),
             },
         }
+    }
+}
+
+/// A body as errors keep it: cut to 2 KiB, and in JSON the values of credential fields and
+/// the credentials in URL queries (LCM echoes its `q` in links) hidden.
+pub(crate) fn shown_body(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(original) => {
+            let mut value = original.clone();
+            crate::redact::json(&mut value);
+            hide_url_queries(&mut value);
+            if value == original {
+                truncated(body)
+            } else {
+                truncated(value.to_string().as_bytes())
+            }
+        }
+        Err(_) => truncated(body),
+    }
+}
+
+fn hide_url_queries(value: &mut Value) {
+    match value {
+        Value::String(text) if text.contains("://") && text.contains('?') => {
+            if let Ok(url) = url::Url::parse(text) {
+                *text = crate::redact::url(&url);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(hide_url_queries),
+        Value::Object(fields) => fields.values_mut().for_each(hide_url_queries),
+        _ => {}
+    }
+}
+
+/// A redirect target as it may be shown: credentials in its query hidden.
+fn shown_location(location: &str) -> String {
+    match url::Url::parse(location) {
+        Ok(url) => crate::redact::url(&url),
+        Err(_) => match location.split_once('?') {
+            Some((path, _)) => format!("{path}?…"),
+            None => location.to_owned(),
+        },
     }
 }
 
 /// Reads `<root><name>text</name>…</root>` (optionally after an `<?xml …?>` prolog) into an
 /// object. `code` becomes a number and `retryable` a boolean, as in ViPR's
 /// `ServiceErrorRestRep`; everything else stays a string. Nested elements give `None`.
-fn flat_xml(text: &str) -> Option<Map<String, Value>> {
+pub(crate) fn flat_xml(text: &str) -> Option<Map<String, Value>> {
     let mut rest = text.trim();
     if rest.starts_with("<?") {
         rest = &rest[rest.find("?>")? + 2..];

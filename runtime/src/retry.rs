@@ -1,12 +1,15 @@
 //! When a failed attempt may be sent again, and how long to wait first.
 //!
 //! The rule is that a retry must never do the work twice. A request that never left (no
-//! connection) can always be resent. A 429 or 503 answer, or a timeout after sending, is
-//! resent only for idempotent methods: a POST that timed out may already have created an
-//! import session, so it is reported as `Error::Timeout { sent: true }` instead.
-//! Deciding *whether* ([`classify`]) is kept apart from deciding *how long*
-//! ([`RetryPolicy::wait`]).
+//! connection) can always be resent, unless the cause will not pass by itself (a name that
+//! does not resolve, a refused certificate). After the request was sent, only idempotent
+//! methods are resent: on a timeout, a reset or a body cut short, and on the answers that say
+//! "busy or failing, try later" (408, 429, 500, 502, 503, 504, with the server's
+//! `Retry-After`). A POST that timed out may already have created an import session, so it is
+//! reported as `Error::Timeout { sent: true }` instead. Deciding *whether* ([`classify`]) is
+//! kept apart from deciding *how long* ([`RetryPolicy::wait`]).
 
+use crate::error::is_idempotent;
 use crate::Method;
 use chrono::{DateTime, Utc};
 use http::HeaderMap;
@@ -57,12 +60,14 @@ impl RetryPolicy {
 /// What happened to one attempt, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Attempt {
-    /// No connection was made; nothing reached the server.
-    NotSent,
+    /// No connection was made; nothing reached the server. `permanent`: the cause will not
+    /// pass by itself (DNS, certificate, wrong protocol).
+    NotSent { permanent: bool },
     /// The request went out but no answer came in time.
     TimedOutAfterSend,
-    /// Any other failure after sending (connection reset, broken body).
-    FailedAfterSend,
+    /// Any other failure after sending (connection reset, broken body); `permanent` as for
+    /// `NotSent` (a port that does not speak HTTP).
+    FailedAfterSend { permanent: bool },
     /// The server answered.
     Answered {
         /// HTTP status.
@@ -79,33 +84,23 @@ pub(crate) enum Decision {
     Retry { server_wait: Option<Duration> },
 }
 
-/// Methods whose repetition has the same effect as one call.
-fn is_idempotent(method: &Method) -> bool {
-    [
-        Method::GET,
-        Method::HEAD,
-        Method::PUT,
-        Method::DELETE,
-        Method::OPTIONS,
-        Method::TRACE,
-    ]
-    .contains(method)
-}
-
 /// Decides whether an attempt may be repeated without risking duplicate work.
 pub(crate) fn classify(method: &Method, attempt: Attempt) -> Decision {
+    let retry = Decision::Retry { server_wait: None };
     match attempt {
-        Attempt::NotSent => Decision::Retry { server_wait: None },
-        Attempt::TimedOutAfterSend if is_idempotent(method) => {
-            Decision::Retry { server_wait: None }
+        Attempt::NotSent { permanent: false } => retry,
+        Attempt::NotSent { permanent: true } | Attempt::FailedAfterSend { permanent: true } => {
+            Decision::Stop
         }
+        _ if !is_idempotent(method) => Decision::Stop,
+        Attempt::TimedOutAfterSend | Attempt::FailedAfterSend { permanent: false } => retry,
         Attempt::Answered {
-            status: 429 | 503,
+            status: 408 | 429 | 500 | 502 | 503 | 504,
             retry_after,
-        } if is_idempotent(method) => Decision::Retry {
+        } => Decision::Retry {
             server_wait: retry_after,
         },
-        _ => Decision::Stop,
+        Attempt::Answered { .. } => Decision::Stop,
     }
 }
 
@@ -141,22 +136,46 @@ mod tests {
     #[test]
     fn only_safe_retries_are_allowed() {
         let retry = Decision::Retry { server_wait: None };
-        assert_eq!(classify(&Method::POST, Attempt::NotSent), retry);
+        let not_sent = Attempt::NotSent { permanent: false };
+        assert_eq!(classify(&Method::POST, not_sent), retry);
         assert_eq!(
-            classify(&Method::POST, Attempt::TimedOutAfterSend),
+            classify(&Method::GET, Attempt::NotSent { permanent: true }),
             Decision::Stop
         );
-        assert_eq!(classify(&Method::PATCH, answered(503)), Decision::Stop);
-        assert_eq!(classify(&Method::POST, answered(429)), Decision::Stop);
-        assert_eq!(classify(&Method::GET, Attempt::TimedOutAfterSend), retry);
-        assert_eq!(classify(&Method::DELETE, answered(503)), retry);
-        assert_eq!(classify(&Method::PUT, answered(429)), retry);
-        assert_eq!(classify(&Method::GET, answered(500)), Decision::Stop);
-        assert_eq!(classify(&Method::GET, answered(200)), Decision::Stop);
         assert_eq!(
-            classify(&Method::GET, Attempt::FailedAfterSend),
+            classify(&Method::GET, Attempt::FailedAfterSend { permanent: true }),
             Decision::Stop
         );
+        for after_send in [
+            Attempt::TimedOutAfterSend,
+            Attempt::FailedAfterSend { permanent: false },
+        ] {
+            assert_eq!(classify(&Method::POST, after_send), Decision::Stop);
+            assert_eq!(classify(&Method::PATCH, after_send), Decision::Stop);
+            assert_eq!(classify(&Method::GET, after_send), retry);
+            assert_eq!(classify(&Method::DELETE, after_send), retry);
+        }
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(classify(&Method::GET, answered(status)), retry, "{status}");
+            assert_eq!(classify(&Method::PUT, answered(status)), retry, "{status}");
+            assert_eq!(
+                classify(&Method::POST, answered(status)),
+                Decision::Stop,
+                "{status}"
+            );
+            assert_eq!(
+                classify(&Method::PATCH, answered(status)),
+                Decision::Stop,
+                "{status}"
+            );
+        }
+        for status in [200, 201, 302, 400, 401, 404, 416, 422, 501] {
+            assert_eq!(
+                classify(&Method::GET, answered(status)),
+                Decision::Stop,
+                "{status}"
+            );
+        }
         let wait = Some(Duration::from_secs(3));
         assert_eq!(
             classify(

@@ -1,16 +1,19 @@
 //! Sending requests: one configured HTTP client, the base URL, authentication and retries.
 //!
 //! `Transport` is the only place that talks to the network, so the safety rules live here:
-//! TLS is verified unless explicitly switched off, redirects are never followed (a redirect
-//! could carry credentials to another host, and ViPR's 302 to `/login` means "log in again"),
-//! every exchange is logged at debug level with credentials hidden, and retries follow
-//! [`crate::retry`].
+//! TLS is verified unless explicitly switched off (and then a warning is logged), redirects are
+//! never followed (a redirect could carry credentials to another host, and ViPR's 302 to
+//! `/login` means "log in again"), every attempt has a time limit (60 s by default, so a server
+//! that accepts and never answers cannot hang a caller), every exchange is logged at debug
+//! level with credentials hidden, retries follow [`crate::retry`], and a failure is reported
+//! with its URL and its classified [`Cause`].
 
 use crate::auth::{AuthState, Credentials};
+use crate::error::seconds;
 use crate::redact;
 use crate::request::Body;
 use crate::retry::{self, Attempt, Decision};
-use crate::{Auth, Error, RawResponse, Request, RetryPolicy};
+use crate::{Auth, Cause, Error, RawResponse, Request, RetryPolicy};
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use std::convert::Infallible;
@@ -30,6 +33,7 @@ struct Inner {
     base: Url,
     auth: AuthState,
     retry: RetryPolicy,
+    timeout: Duration,
 }
 
 impl fmt::Debug for Transport {
@@ -60,31 +64,46 @@ fn config_error(message: String) -> Error<Infallible> {
 }
 
 impl TransportBuilder {
+    /// The request timeout unless [`TransportBuilder::timeout`] sets another.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+    /// The connect timeout unless [`TransportBuilder::connect_timeout`] sets another.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+    /// The shortest timeout [`TransportBuilder::build`] accepts.
+    pub const MIN_TIMEOUT: Duration = Duration::from_millis(10);
+    /// The longest timeout [`TransportBuilder::build`] accepts.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+
     /// How to authenticate (default [`Auth::None`]).
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
         self
     }
 
-    /// Also trusts the CA certificates in this PEM (for arrays with their own CA).
+    /// Also trusts the CA certificates in this PEM (for arrays with their own CA). Cannot be
+    /// combined with [`TransportBuilder::insecure`].
     pub fn ca_cert_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.ca_certs.push(pem.into());
         self
     }
 
-    /// Accepts any TLS certificate. Only for lab systems; a warning is logged.
+    /// Accepts any TLS certificate. Only for lab systems; a warning is logged when the
+    /// transport is built.
     pub fn insecure(mut self, insecure: bool) -> Self {
         self.insecure = insecure;
         self
     }
 
-    /// Limit for making a connection (default 10 s).
+    /// Limit for making a connection (default 10 s; [`Self::MIN_TIMEOUT`] to
+    /// [`Self::MAX_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Limit for one attempt, from connecting to the end of the body (default 60 s).
+    /// Limit for one attempt, from connecting to the end of the body (default 60 s;
+    /// [`Self::MIN_TIMEOUT`] to [`Self::MAX_TIMEOUT`]). An idempotent request that runs out of
+    /// time is retried like other transient failures; any other is reported as
+    /// [`Error::Timeout`] with `sent: true`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -116,6 +135,26 @@ impl TransportBuilder {
                 "the base URL must not hold credentials; use .auth()".into(),
             ));
         }
+        for (name, value) in [
+            ("timeout", self.timeout),
+            ("connect timeout", self.connect_timeout),
+        ] {
+            if !(Self::MIN_TIMEOUT..=Self::MAX_TIMEOUT).contains(&value) {
+                return Err(config_error(format!(
+                    "the {name} of {} is out of range: it must be from {} to {}",
+                    seconds(value),
+                    seconds(Self::MIN_TIMEOUT),
+                    seconds(Self::MAX_TIMEOUT)
+                )));
+            }
+        }
+        if self.insecure && !self.ca_certs.is_empty() {
+            return Err(config_error(
+                "a CA certificate to trust and insecure mode (trust any certificate) exclude \
+                 each other: give one of them"
+                    .into(),
+            ));
+        }
         let mut client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
@@ -144,6 +183,7 @@ impl TransportBuilder {
                 base,
                 auth: AuthState::new(self.auth),
                 retry: self.retry,
+                timeout: self.timeout,
             }),
         })
     }
@@ -152,6 +192,7 @@ impl TransportBuilder {
 /// How one attempt ended without an answer.
 struct Failure {
     attempt: Attempt,
+    cause: Cause,
     source: reqwest::Error,
 }
 
@@ -163,8 +204,8 @@ impl Transport {
             auth: Auth::None,
             ca_certs: Vec::new(),
             insecure: false,
-            connect_timeout: Duration::from_secs(10),
-            timeout: Duration::from_secs(60),
+            connect_timeout: TransportBuilder::DEFAULT_CONNECT_TIMEOUT,
+            timeout: TransportBuilder::DEFAULT_TIMEOUT,
             retry: RetryPolicy::default(),
             user_agent: concat!("migrate-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
@@ -240,7 +281,7 @@ impl Transport {
                 }
                 Err(failure) => {
                     tracing::debug!(operation, method = %request.method, url = %redact::url(url), elapsed_ms,
-                        error = %failure.source, "failed");
+                        cause = %failure.cause, "failed");
                     failure.attempt
                 }
             };
@@ -260,17 +301,30 @@ impl Transport {
                 _ => {
                     return result.map_err(|failure| {
                         let operation = operation.to_owned();
+                        let url = shown_url(url);
+                        let method = request.method.clone();
                         match failure.attempt {
-                            Attempt::NotSent => Error::Connect {
+                            Attempt::NotSent { .. } => Error::Connect {
                                 operation,
+                                url,
+                                cause: failure.cause,
+                                attempts: number,
                                 source: failure.source,
                             },
                             Attempt::TimedOutAfterSend => Error::Timeout {
                                 operation,
+                                method,
+                                url,
                                 sent: true,
+                                after: self.inner.timeout,
+                                attempts: number,
                             },
                             _ => Error::Transport {
                                 operation,
+                                method,
+                                url,
+                                cause: failure.cause,
+                                attempts: number,
                                 source: failure.source,
                             },
                         }
@@ -283,16 +337,22 @@ impl Transport {
     /// One exchange, body included.
     async fn exchange(&self, outgoing: reqwest::Request) -> Result<RawResponse, Failure> {
         let classify = |source: reqwest::Error| {
+            let cause = Cause::of(&source);
             let attempt = if source.is_connect() {
-                Attempt::NotSent
+                Attempt::NotSent {
+                    permanent: cause.is_permanent(),
+                }
             } else if source.is_timeout() {
                 Attempt::TimedOutAfterSend
             } else {
-                Attempt::FailedAfterSend
+                Attempt::FailedAfterSend {
+                    permanent: cause.is_permanent(),
+                }
             };
             // The URL can carry credentials in its query, so errors never show it.
             Failure {
                 attempt,
+                cause,
                 source: source.without_url(),
             }
         };
@@ -359,4 +419,12 @@ impl Transport {
             .build()
             .map_err(|e| invalid(format!("cannot build the request: {}", e.without_url())))
     }
+}
+
+/// A URL as errors show it: without its query, which can hold credentials.
+fn shown_url(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    shown.to_string()
 }

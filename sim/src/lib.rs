@@ -289,6 +289,27 @@ impl SimHandle {
         lock(&self.shared.faults).requests().to_vec()
     }
 
+    /// Logged requests with this method whose path starts with `path_prefix` and that the
+    /// simulator answered with a 2xx status: the ones it carried out.
+    pub fn carried_out(&self, method: &str, path_prefix: &str) -> usize {
+        lock(&self.shared.faults)
+            .requests()
+            .iter()
+            .filter(|r| r.method.eq_ignore_ascii_case(method) && r.path.starts_with(path_prefix))
+            .filter(|r| r.status.is_some_and(|s| (200..300).contains(&s)))
+            .count()
+    }
+
+    /// The fault rules still active (a rule limited by `times` goes when it is used up).
+    pub fn faults(&self) -> Vec<Fault> {
+        lock(&self.shared.faults).rules().to_vec()
+    }
+
+    /// Empties the request log, like `DELETE /_sim/requests` (fault rules stay).
+    pub fn clear_requests(&self) {
+        lock(&self.shared.faults).clear_log();
+    }
+
     /// Removes every fault rule and empties the request log.
     pub fn clear(&self) {
         lock(&self.shared.faults).clear();

@@ -305,3 +305,117 @@ async fn request_log_and_forced_states() {
     );
     assert_eq!(seed["vipr"]["volume_groups"].as_array().unwrap().len(), 3);
 }
+
+#[tokio::test]
+async fn respond_answers_with_exactly_what_it_is_given_after_skipping() {
+    let sim = sim().await;
+    let base = sim.base_url();
+    let page = "<html><head><title>502 Bad Gateway</title></head></html>";
+    add_fault(
+        &base,
+        json!({"path_prefix": "/interop/rest", "kind": "respond", "status": 502,
+               "headers": {"content-type": "text/html"}, "body": page, "skip": 1, "times": 1}),
+    )
+    .await;
+    let get = || {
+        client()
+            .get(format!("{base}/interop/rest/"))
+            .basic_auth(USER, Some(PASSWORD))
+            .send()
+    };
+    assert_eq!(get().await.unwrap().status(), StatusCode::OK, "skipped");
+    let r = get().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(r.headers()["content-type"], "text/html");
+    assert_eq!(r.text().await.unwrap(), page);
+    assert_eq!(get().await.unwrap().status(), StatusCode::OK, "used up");
+
+    sim.add_fault(
+        Fault::respond(302, &[("location", "https://sso.example/login")], "")
+            .path_prefix("/api/rest/volume"),
+    );
+    let r = client()
+        .get(format!("{base}/api/rest/volume"))
+        .basic_auth(USER, Some(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert_eq!(r.headers()["location"], "https://sso.example/login");
+}
+
+#[tokio::test]
+async fn truncate_and_reset_spoil_the_real_answer_after_it_was_handled() {
+    let sim = sim().await;
+    let base = sim.base_url();
+    let (cookie, token, _) = ps_login(&sim.powerstore_url()).await;
+    sim.add_fault(Fault::truncate().method("POST").times(1));
+    let r = ps_create(&base, &cookie, &token, "cut01", "").await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let text = r.text().await.unwrap();
+    assert!(
+        serde_json::from_str::<Value>(&text).is_err(),
+        "cut JSON: {text}"
+    );
+    assert!(text.starts_with("{\"id\""), "{text}");
+
+    sim.add_fault(Fault::reset().method("POST").times(1));
+    let r = ps_create(&base, &cookie, &token, "cut02", "").await;
+    assert_eq!(r.status(), StatusCode::CREATED, "the headers arrive");
+    assert!(r.bytes().await.is_err(), "the body breaks off");
+
+    // Both sessions were created: the fault only spoiled the answers.
+    let r = client()
+        .get(format!(
+            "{base}/api/rest/import_session?select=name&name=ilike.cut*"
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    let names: Value = r.json().await.unwrap();
+    assert_eq!(names.as_array().map(Vec::len), Some(2), "{names}");
+    // The log records the status each request was answered with before it was spoiled.
+    assert_eq!(sim.carried_out("POST", "/api/rest/import_session"), 2);
+    assert!(sim.requests().iter().all(|r| r.status.is_some()));
+    assert!(sim.faults().is_empty(), "both used up: {:?}", sim.faults());
+}
+
+#[tokio::test]
+async fn sessions_expire_on_the_matching_request_and_pages_shrink() {
+    let sim = sim().await;
+    let base = sim.base_url();
+    let (cookie, _, _) = ps_login(&sim.powerstore_url()).await;
+    sim.add_fault(
+        Fault::expire_sessions_on_request()
+            .path_prefix("/api/rest/volume")
+            .skip(1)
+            .times(1),
+    );
+    let get = |query: &'static str| {
+        client()
+            .get(format!("{base}/api/rest/volume{query}"))
+            .header("cookie", &cookie)
+            .send()
+    };
+    assert_eq!(get("").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(get("").await.unwrap().status(), StatusCode::FORBIDDEN);
+
+    let (cookie, _, _) = ps_login(&sim.powerstore_url()).await;
+    sim.add_fault(Fault::page_limit(2).path_prefix("/api/rest/volume"));
+    let r = client()
+        .get(format!(
+            "{base}/api/rest/volume?select=id&limit=2000&offset=0"
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    let range = r.headers()["content-range"].to_str().unwrap().to_string();
+    assert!(range.starts_with("0-1/"), "{range}");
+    assert_eq!(
+        r.json::<Value>().await.unwrap().as_array().map(Vec::len),
+        Some(2)
+    );
+}

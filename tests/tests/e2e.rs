@@ -25,6 +25,7 @@ fn fast() -> WaitOptions {
         interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(40),
         timeout: Duration::from_secs(10),
+        ..WaitOptions::default()
     }
 }
 
@@ -547,7 +548,7 @@ mod lcm {
         });
         let done = import_snapshot_and_wait(&client, VERSION, "Snap1", &import(), fast(), |_| {})
             .await
-            .unwrap();
+            .unwrap_or_else(|e| panic!("{e}: {:#?}", sim.requests()));
         assert_eq!(done.status, Some(0));
         assert_eq!(sim.request_count("POST", &status_path), 1);
         assert!(sim.request_count("GET", &status_path) >= 2);
@@ -751,7 +752,7 @@ mod transport {
             .await
             .unwrap_err();
         assert!(
-            matches!(&err, Error::Timeout { sent: true, operation } if operation == "import_session_create"),
+            matches!(&err, Error::Timeout { sent: true, operation, .. } if operation == "import_session_create"),
             "{err:?}"
         );
         assert!(err.is_sent());

@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::exit::{Code, Failure};
 use crate::input;
 use crate::service::POWERSTORE;
-use crate::wait::{interruptible, Reporter};
+use crate::wait::Watch;
 
 /// `migrate job ...`
 #[derive(Debug, Subcommand)]
@@ -53,19 +53,20 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
 }
 
 /// Waits for job `id` to finish, showing progress; a failed job is exit code 4 with the
-/// job's messages.
+/// job's messages. A wait that ends without success carries the command that resumes it.
 pub async fn wait_job(ctx: &Context, client: &Client, id: &str) -> Result<JobOutcome, Failure> {
-    let resume = ctx.resume_command(&["job", "wait", id]);
-    let mut reporter = Reporter::new(&format!("job {id}"));
-    let waited = interruptible(
-        ext::wait_for_job(client, id, ctx.wait_options(), |p| reporter.update(p)),
-        resume,
-    )
-    .await?;
-    drop(reporter);
-    match waited {
-        Ok(done) => Ok(done),
-        Err(JobError::Failed(failure)) => Err(Failure::new(Code::Failed, failure.to_string())),
-        Err(JobError::Wait(e)) => Err(e.into()),
-    }
+    let watch = Watch::new(ctx, format!("job {id}"), &["job", "wait", id]).id("job_id", id);
+    watch
+        .run(async {
+            ext::wait_for_job(client, id, ctx.wait_options(), watch.progress())
+                .await
+                .map_err(|error| match error {
+                    JobError::Failed(failure) => {
+                        watch.keep(&failure.job);
+                        Failure::new(Code::Failed, failure.to_string())
+                    }
+                    JobError::Wait(e) => e.into(),
+                })
+        })
+        .await
 }

@@ -4,9 +4,11 @@
 //! variable, never from a flag value, and travels only inside the request.
 
 use clap::{Args, Subcommand, ValueEnum};
-use migrate_clients::ext::lcm::{self as ext, ImportError};
+use migrate_clients::ext::lcm::{self as ext, ImportError, Started};
 use migrate_clients::lcm::operations::GetMigrationDetailsParams;
-use migrate_clients::lcm::types::{ImportQuery, ImportQueryType, MessageType, MigrationDetailItem};
+use migrate_clients::lcm::types::{
+    ImportQuery, ImportQueryType, MessageType, MigrationDetailItem, MigrationJobResponse,
+};
 use migrate_clients::lcm::Client;
 use migrate_runtime::{Secret, StringEnum};
 
@@ -14,7 +16,7 @@ use crate::context::{read_stdin_line, Context};
 use crate::exit::{Code, Failure};
 use crate::input::{self, flag_error};
 use crate::service::LCM;
-use crate::wait::{interruptible, Reporter};
+use crate::wait::Watch;
 
 /// `migrate lcm ...`
 #[derive(Debug, Subcommand)]
@@ -42,6 +44,18 @@ pub enum Command {
         /// Wait for the import to finish; on failure print every error message.
         #[arg(long)]
         wait: bool,
+    },
+    /// Wait for an import job to finish; on failure print every error message.
+    Wait {
+        /// Snapshot name.
+        #[arg(value_parser = input::text)]
+        snapshot: String,
+        /// Job id.
+        #[arg(value_parser = input::integer(0i64, None))]
+        job: i64,
+        /// LCM REST API version.
+        #[command(flatten)]
+        version: ApiVersion,
     },
     /// Show the status of an import job.
     Status {
@@ -152,6 +166,21 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                 } else {
                     import(ctx, client, &version.api_version, &snapshot, &query).await
                 }
+            })
+            .await
+        }
+        Command::Wait {
+            snapshot,
+            job,
+            version,
+        } => {
+            // A dry run shows the status poll.
+            let request =
+                Client::get_migration_status_request(&version.api_version, &snapshot, job)
+                    .map_err(flag_error(NAMES))?;
+            ctx.send(&LCM, &request, async |client| {
+                let done = wait_import(ctx, client, &version.api_version, &snapshot, job).await?;
+                ctx.printer.one(&done)
             })
             .await
         }
@@ -272,24 +301,60 @@ async fn import_and_wait(
     snapshot: &str,
     query: &ImportQuery,
 ) -> Result<(), Failure> {
-    let resume = ctx.resume_command(&["lcm", "status", snapshot, "<JOB>"]);
-    let mut reporter = Reporter::new(&format!("import of {snapshot}"));
-    let waited = interruptible(
-        ext::import_snapshot_and_wait(
-            client,
-            api_version,
-            snapshot,
-            query,
-            ctx.wait_options(),
-            |p| reporter.update(p),
-        ),
-        resume,
-    )
-    .await?;
-    drop(reporter);
-    match waited {
-        Ok(done) => ctx.printer.one(&done),
-        Err(ImportError::Failed(failure)) => {
+    let job = match ext::start_import(client, api_version, snapshot, query)
+        .await
+        .map_err(import_failure)?
+    {
+        Started::Finished(done) => return ctx.printer.one(&done),
+        Started::Running { job_id, .. } => job_id,
+    };
+    let done = wait_import(ctx, client, api_version, snapshot, job).await?;
+    ctx.printer.one(&done)
+}
+
+/// Waits for import job `job` of `snapshot`; on failure prints every message of every task
+/// on stderr. A wait that ends without success carries the command that resumes it.
+async fn wait_import(
+    ctx: &Context,
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    job: i64,
+) -> Result<MigrationJobResponse, Failure> {
+    let job_text = job.to_string();
+    let resume = [
+        "lcm",
+        "wait",
+        snapshot,
+        &job_text,
+        "--api-version",
+        api_version,
+    ];
+    let what = format!("LCM import job {job} of snapshot {snapshot}");
+    let watch = Watch::new(ctx, what, &resume)
+        .id("snapshot", snapshot)
+        .id("job_id", job);
+    watch
+        .run(async {
+            ext::wait_for_import(
+                client,
+                api_version,
+                snapshot,
+                job,
+                ctx.wait_options(),
+                watch.progress(),
+            )
+            .await
+            .map_err(import_failure)
+        })
+        .await
+}
+
+/// The exit code and message for an import that did not succeed; a failed import's messages
+/// go to stderr, task by task.
+fn import_failure(error: ImportError) -> Failure {
+    match error {
+        ImportError::Failed(failure) => {
             for task in &failure.tasks {
                 crate::errln!(
                     "task {}: {} message(s)",
@@ -300,15 +365,12 @@ async fn import_and_wait(
                     crate::errln!("  {}", describe(message));
                 }
             }
-            Err(Failure::new(Code::Failed, failure.to_string()))
+            Failure::new(Code::Failed, failure.to_string())
         }
-        Err(ImportError::Start(e)) => Err(e.into()),
-        Err(ImportError::Wait(e)) => Err(e.into()),
-        Err(ImportError::Details { source, .. }) => Err(Failure::new(
-            Code::Failed,
-            format!("the import failed, and reading its messages failed: {source}"),
-        )),
-        Err(other) => Err(Failure::new(Code::Service, other.to_string())),
+        ImportError::Start(e) => e.into(),
+        ImportError::Wait(e) => e.into(),
+        details @ ImportError::Details { .. } => Failure::new(Code::Failed, details.to_string()),
+        other => Failure::new(Code::Service, other.to_string()),
     }
 }
 

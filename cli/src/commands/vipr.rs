@@ -9,7 +9,7 @@ use crate::context::Context;
 use crate::exit::{Code, Failure};
 use crate::input::{self, flag_error};
 use crate::service::VIPR;
-use crate::wait::{interruptible, Reporter};
+use crate::wait::Watch;
 
 /// `migrate vipr ...`
 #[derive(Debug, Subcommand)]
@@ -127,27 +127,31 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
     }
 }
 
-/// Waits for every task, prints them, and fails with code 4 when any did not end ready.
+/// Waits for every task and prints them; when any did not end ready, fails with code 4, and the
+/// tasks go into the record of the wait instead. A wait that ends without success carries the
+/// command that resumes it.
 async fn wait_tasks(ctx: &Context, client: &Client, ids: &[String]) -> Result<(), Failure> {
     let mut args = vec!["vipr", "task", "wait"];
     args.extend(ids.iter().map(String::as_str));
-    let resume = ctx.resume_command(&args);
-    let mut reporter = Reporter::new(&format!("{} task(s)", ids.len()));
-    let waited = interruptible(
-        ext::wait_for_tasks(client, ids, ctx.wait_options(), |p| reporter.update(p)),
-        resume,
-    )
-    .await?;
-    drop(reporter);
-    let results = waited?;
+    let what = match ids {
+        [one] => format!("ViPR task {one}"),
+        _ => format!("{} ViPR tasks", ids.len()),
+    };
+    let watch = Watch::new(ctx, what, &args).id("task_ids", ids);
+    let results = watch
+        .run(async {
+            ext::wait_for_tasks(client, ids, ctx.wait_options(), watch.progress())
+                .await
+                .map_err(Failure::from)
+        })
+        .await?;
     let tasks: Vec<&Task> = results.iter().map(|r| &r.task).collect();
-    ctx.printer.list(&tasks, COLUMNS)?;
     let failed: Vec<String> = results.iter().filter_map(failure).collect();
     if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::new(Code::Failed, failed.join("\n")))
+        return ctx.printer.list(&tasks, COLUMNS);
     }
+    watch.keep(&tasks);
+    Err(watch.stopped(Failure::new(Code::Failed, failed.join("\n"))))
 }
 
 /// Why a task did not end ready, or `None` when it did.

@@ -7,7 +7,9 @@
 //! the rest are behind `next` links, 25 to a page. A report that showed only the first page of
 //! the first task would hide most of what went wrong, so every page of every task is fetched
 //! (with [`migrate_runtime::paging::follow_next`]). Some Oracle servers want the status poll as
-//! POST and answer a GET with 405; such a poll is sent again as POST.
+//! POST and answer a GET with 405; such a poll is sent again as POST. Starting and waiting are
+//! two steps ([`start_import`], [`wait_for_import`]): the job id is known before the wait, and
+//! a wait cut short can be resumed from it alone.
 
 use super::ConnectOptions;
 use crate::lcm::types::{
@@ -106,7 +108,8 @@ impl fmt::Display for ImportFailure {
     }
 }
 
-/// Why [`import_snapshot_and_wait`] did not end in a successful import.
+/// Why [`start_import`], [`wait_for_import`] or [`import_snapshot_and_wait`] did not end in a
+/// successful import.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The import POST failed.
@@ -141,11 +144,50 @@ pub enum ImportError {
     Wait(#[from] WaitError<ErrorResponse>),
 }
 
-/// Starts importing `snapshot` (already uploaded) and waits for the job to finish.
-///
-/// Returns the final status answer (status 0) on success. On failure, every task's messages
-/// are fetched page by page, following each task's `Job Details` link and then its `next`
-/// links, and returned in [`ImportError::Failed`].
+/// How starting an import went.
+#[derive(Debug, Clone)]
+pub enum Started {
+    /// The import runs as job `job_id`; wait for it with [`wait_for_import`].
+    Running {
+        /// The job id from the answer's `Job Status` link.
+        job_id: i64,
+        /// The answer to the import POST.
+        answer: MigrationJobResponse,
+    },
+    /// The server finished the import at once (status 0).
+    Finished(MigrationJobResponse),
+}
+
+/// Starts importing `snapshot` (already uploaded): one POST, so the job id is known before
+/// any waiting starts (and can be shown if the wait is cut short).
+pub async fn start_import(
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    query: &ImportQuery,
+) -> Result<Started, ImportError> {
+    let answer = client
+        .import_snapshot(api_version, snapshot, query)
+        .await
+        .map_err(ImportError::Start)?
+        .into_body();
+    match answer.status {
+        Some(status) if status > 0 => Err(ImportError::Refused {
+            status,
+            details: answer.details,
+        }),
+        Some(0) => Ok(Started::Finished(answer)),
+        _ => {
+            let job_id = find_link(answer.links.as_deref(), "Job Status")
+                .and_then(job_id)
+                .ok_or(ImportError::NoJobStatus)?;
+            Ok(Started::Running { job_id, answer })
+        }
+    }
+}
+
+/// Starts importing `snapshot` (already uploaded) and waits for the job to finish: the same as
+/// [`start_import`] then [`wait_for_import`].
 pub async fn import_snapshot_and_wait(
     client: &Client,
     api_version: &str,
@@ -154,26 +196,29 @@ pub async fn import_snapshot_and_wait(
     options: WaitOptions,
     on_progress: impl FnMut(&Progress),
 ) -> Result<MigrationJobResponse, ImportError> {
-    let started = client
-        .import_snapshot(api_version, snapshot, query)
-        .await
-        .map_err(ImportError::Start)?
-        .into_body();
-    match started.status {
-        Some(status) if status > 0 => {
-            return Err(ImportError::Refused {
-                status,
-                details: started.details,
-            })
+    match start_import(client, api_version, snapshot, query).await? {
+        Started::Finished(answer) => Ok(answer),
+        Started::Running { job_id, .. } => {
+            wait_for_import(client, api_version, snapshot, job_id, options, on_progress).await
         }
-        Some(0) => return Ok(started),
-        _ => {}
     }
-    let href = find_link(started.links.as_deref(), "Job Status")
-        .ok_or(ImportError::NoJobStatus)?
-        .to_owned();
-    let job_id = job_id(&href).ok_or(ImportError::NoJobStatus)?;
-    let poll = || poll_status(client, api_version, snapshot, job_id, &href);
+}
+
+/// Waits for import job `job_id` of `snapshot` to finish (it may have been started by another
+/// process: only the job id is needed).
+///
+/// Returns the final status answer (status 0) on success. On failure, every task's messages
+/// are fetched page by page, following each task's `Job Details` link and then its `next`
+/// links, and returned in [`ImportError::Failed`].
+pub async fn wait_for_import(
+    client: &Client,
+    api_version: &str,
+    snapshot: &str,
+    job_id: i64,
+    options: WaitOptions,
+    on_progress: impl FnMut(&Progress),
+) -> Result<MigrationJobResponse, ImportError> {
+    let poll = || poll_status(client, api_version, snapshot, job_id);
     let classify = |answer: MigrationJobResponse| match answer.status {
         Some(0) => Poll::Done(answer),
         Some(status) if status > 0 => Poll::Failed(answer),
@@ -216,20 +261,20 @@ pub async fn import_snapshot_and_wait(
     })))
 }
 
-/// One status poll: GET as documented, and POST to the `Job Status` link if GET gets 405.
+/// One status poll: GET as documented, and the same request as POST if GET gets 405.
 async fn poll_status(
     client: &Client,
     api_version: &str,
     snapshot: &str,
     job_id: i64,
-    href: &str,
 ) -> Result<MigrationJobResponse, Error<ErrorResponse>> {
     match client
         .get_migration_status(api_version, snapshot, job_id)
         .await
     {
         Err(error) if error.status() == Some(405) => {
-            let request = Request::from_href(Method::POST, href).operation("get_migration_status");
+            let request = Client::get_migration_status_request(api_version, snapshot, job_id)?
+                .with_method(Method::POST);
             let raw = client.transport().send::<ErrorResponse>(request).await?;
             match raw.status() {
                 200 => Ok(raw

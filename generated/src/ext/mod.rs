@@ -21,7 +21,8 @@ use std::time::Duration;
 /// Transport settings shared by every `connect` helper; the defaults are the runtime's.
 #[derive(Debug, Clone, Default)]
 pub struct ConnectOptions {
-    /// Limit for one attempt of a request (runtime default 60 s).
+    /// Limit for one attempt of a request (runtime default 60 s, see
+    /// [`TransportBuilder::DEFAULT_TIMEOUT`]).
     pub timeout: Option<Duration>,
     /// Limit for making a connection (runtime default 10 s).
     pub connect_timeout: Option<Duration>,

@@ -219,6 +219,10 @@ pub enum SessionError {
     /// The session reached a failure state.
     #[error("{0}")]
     Failed(Box<SessionFailure>),
+    /// The session is in a final state that is not one of the targets (e.g. `Import_Completed`
+    /// while waiting for `Cancelled`): it will never reach them.
+    #[error("import session {} is {}, a final state: it will not reach {}", .0.name.as_deref().unwrap_or(&.0.id), .0.state, .1.join(" or "))]
+    Unreachable(Box<SessionFailure>, Vec<String>),
     /// Polling failed or the deadline passed.
     #[error(transparent)]
     Wait(#[from] WaitError<ErrorResponse>),
@@ -237,10 +241,22 @@ pub const SESSION_FAILURE_STATES: &[ImportSessionStateEnum] = &[
     ImportSessionStateEnum::CleanupRequired,
 ];
 
+/// States an import session never leaves: waiting for anything else from one of them is
+/// pointless.
+pub const SESSION_FINAL_STATES: &[ImportSessionStateEnum] = &[
+    ImportSessionStateEnum::ImportCompleted,
+    ImportSessionStateEnum::ImportCompletedWithErrors,
+    ImportSessionStateEnum::Cancelled,
+    ImportSessionStateEnum::Failed,
+    ImportSessionStateEnum::Invalid,
+];
+
 /// Polls `GET /import_session/{id}` until its state is one of `targets` (e.g.
 /// `Ready_For_Cutover` or `Import_Completed`), which is success, or one of
 /// [`SESSION_FAILURE_STATES`], which gives [`SessionError::Failed`] with the session's `error`.
-/// Targets are checked first, so a failure state may be waited for on purpose.
+/// Targets are checked first, so a failure state may be waited for on purpose. A session in
+/// one of the [`SESSION_FINAL_STATES`] that is not a target ends the wait at once
+/// ([`SessionError::Unreachable`]), on the first poll if it is there already.
 pub async fn wait_for_import_session(
     client: &Client,
     id: &str,
@@ -261,16 +277,25 @@ pub async fn wait_for_import_session(
         let Some(state) = session.state.clone() else {
             return Poll::Pending(Progress::new("unknown"));
         };
-        if targets.contains(&state) {
-            Poll::Done(Ok(session))
-        } else if SESSION_FAILURE_STATES.contains(&state) {
-            Poll::Failed(Err(Box::new(SessionFailure {
+        let failure = |session: ImportSessionInstance, state| {
+            Box::new(SessionFailure {
                 id: session.id.clone().unwrap_or_else(|| id.to_owned()),
                 name: session.name.clone(),
                 error: session.error.clone(),
                 state,
                 session,
-            })))
+            })
+        };
+        if targets.contains(&state) {
+            Poll::Done(Ok(session))
+        } else if SESSION_FAILURE_STATES.contains(&state) {
+            Poll::Failed(Err(SessionError::Failed(failure(session, state))))
+        } else if SESSION_FINAL_STATES.contains(&state) {
+            let wanted = targets.iter().map(|t| t.as_wire().to_owned()).collect();
+            Poll::Failed(Err(SessionError::Unreachable(
+                failure(session, state),
+                wanted,
+            )))
         } else {
             let mut progress = Progress::new(state.as_wire())
                 .with_percent(session.progress_percentage.map(i64::from));
@@ -281,7 +306,7 @@ pub async fn wait_for_import_session(
         }
     };
     match wait::until(poll, classify, options, on_progress).await? {
-        Outcome::Done(done) | Outcome::Failed(done) => done.map_err(SessionError::Failed),
+        Outcome::Done(done) | Outcome::Failed(done) => done,
     }
 }
 

@@ -263,3 +263,24 @@ async fn basic_and_bearer_go_on_every_request() {
         204
     );
 }
+
+#[tokio::test]
+async fn a_refused_login_shows_the_service_s_message() {
+    let server = MockServer::start().await;
+    let body = serde_json::json!({"messages": [{"code": "0xE09010010002", "severity": "Error",
+        "message_l10n": "Invalid user name or password."}]});
+    Mock::given(path("/api/rest/login_session"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(body))
+        .mount(&server)
+        .await;
+    let err = powerstore(&server)
+        .send::<()>(Request::new(Method::GET, "job/1"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "authentication failed: GET login_session answered 401 Unauthorized: \
+         [0xE09010010002] Error: Invalid user name or password."
+    );
+    assert!(!err.is_transient());
+}

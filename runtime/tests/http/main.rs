@@ -2,12 +2,14 @@
 
 mod auth;
 mod config;
+mod network;
 mod paging;
 mod retry;
 mod secrets;
+mod service_errors;
 
 use base64::Engine as _;
-use migrate_runtime::{Auth, RetryPolicy, Transport};
+use migrate_runtime::{Auth, RetryPolicy, Transport, TransportBuilder};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use wiremock::{MockServer, Respond, ResponseTemplate};

@@ -77,12 +77,26 @@ async fn content_range_stops_at_the_total() {
 }
 
 #[tokio::test]
-async fn a_416_ends_the_stream() {
+async fn a_416_after_the_first_page_ends_the_stream() {
     let server = MockServer::start().await;
     page(&server, 0, partial(0, 10)).await;
     page(&server, 2, ResponseTemplate::new(416)).await;
     let all: Vec<Volume> = list(&server).try_collect().await.unwrap();
     assert_eq!(all.len(), 2);
+}
+
+#[tokio::test]
+async fn a_416_on_the_first_page_is_an_error() {
+    let server = MockServer::start().await;
+    let body = json!({"messages": [{"code": "0xE04040010006", "severity": "Error", "message_l10n": "The limit must be between 1 and 2000."}]});
+    page(&server, 0, ResponseTemplate::new(416).set_body_json(body)).await;
+    let err = list(&server).try_collect::<Vec<_>>().await.unwrap_err();
+    assert_eq!(err.status(), Some(416), "{err}");
+    assert!(
+        err.to_string()
+            .contains("The limit must be between 1 and 2000."),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -66,10 +66,13 @@ async fn a_post_that_times_out_is_sent_exactly_once() {
         .unwrap_err();
     assert!(matches!(err, Error::Timeout { sent: true, .. }), "{err}");
     assert!(err.is_sent());
-    assert!(
-        err.to_string()
-            .starts_with("createImportSession: timed out after"),
-        "{err}"
+    let url = format!("{}/api/rest/import_session", server.uri());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "createImportSession: POST {url}: no answer within 400 ms; the POST was sent, so \
+             the server may have carried it out: check before trying again"
+        )
     );
 }
 
@@ -85,7 +88,88 @@ async fn a_get_that_times_out_is_retried() {
         .send::<()>(Request::new(Method::GET, "slow"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Timeout { sent: true, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                sent: true,
+                attempts: 3,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.ends_with("no answer within 400 ms (3 attempts)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("carried it out"),
+        "a GET cannot have done harm: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_get_that_times_out_once_succeeds_on_the_retry() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(counted(|n| {
+            let answer = ResponseTemplate::new(200).set_body_string("[]");
+            if n == 1 {
+                answer.set_delay(Duration::from_secs(2))
+            } else {
+                answer
+            }
+        }))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let answer = transport(server.uri(), Auth::None)
+        .send::<()>(Request::new(Method::GET, "slow"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+}
+
+#[tokio::test]
+async fn one_5xx_on_a_get_is_retried_and_on_a_post_is_not() {
+    for status in [500, 502, 503, 504] {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .respond_with(counted(move |n| {
+                ResponseTemplate::new(if n == 1 { status } else { 200 })
+            }))
+            .expect(2)
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let t = transport(server.uri(), Auth::None);
+        let got = t.send::<()>(Request::new(Method::GET, "x")).await.unwrap();
+        assert_eq!(got.status(), 200, "GET after one {status}");
+        let posted = t.send::<()>(Request::new(Method::POST, "x")).await.unwrap();
+        assert_eq!(posted.status(), status, "POST is not resent");
+        server.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn a_5xx_that_stays_ends_after_the_policy_s_attempts() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let answer = transport(server.uri(), Auth::None)
+        .send::<()>(Request::new(Method::GET, "x"))
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 500);
 }
 
 fn free_port() -> std::net::SocketAddr {
@@ -132,10 +216,14 @@ async fn nobody_listening_is_a_connect_error() {
         .send::<()>(Request::new(Method::POST, "job").operation("createJob"))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Connect { .. }), "{err}");
+    assert!(matches!(err, Error::Connect { attempts: 3, .. }), "{err}");
     assert!(!err.is_sent());
-    assert!(
-        err.to_string().starts_with("createJob: could not connect"),
-        "{err}"
+    assert!(err.is_transient());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "createJob: cannot connect to http://{addr}/job: connection refused (nothing \
+             listens on that port) (3 attempts); nothing was sent"
+        )
     );
 }

@@ -24,7 +24,7 @@ use crate::context::Context;
 use crate::exit::{Code, Failure};
 use crate::input::{self, flag_error};
 use crate::service::POWERSTORE;
-use crate::wait::{interruptible, Reporter};
+use crate::wait::Watch;
 
 use lifecycle::{Action, SETTLED};
 
@@ -404,34 +404,34 @@ async fn finish_action(
     }
 }
 
-/// Waits for session `id` to reach one of `targets`, showing progress.
+/// Waits for session `id` to reach one of `targets`, showing progress. A wait that ends
+/// without success carries the command that resumes it.
 pub async fn wait_session(
     ctx: &Context,
     client: &Client,
     id: &str,
     targets: &[State],
 ) -> Result<ImportSessionInstance, Failure> {
-    let mut until: Vec<&str> = Vec::new();
-    for target in targets {
-        until.extend(["--until", target.as_wire()]);
-    }
     let mut args = vec!["import-session", "wait", id];
-    args.extend(until);
-    let resume = ctx.resume_command(&args);
-    let mut reporter = Reporter::new(&format!("import session {id}"));
-    let waited = interruptible(
-        ext::wait_for_import_session(client, id, targets, ctx.wait_options(), |p| {
-            reporter.update(p)
-        }),
-        resume,
-    )
-    .await?;
-    drop(reporter);
-    match waited {
-        Ok(_) => get(client, id).await,
-        Err(ext::SessionError::Failed(failure)) => {
-            Err(Failure::new(Code::Failed, failure.to_string()))
-        }
-        Err(ext::SessionError::Wait(e)) => Err(e.into()),
+    for target in targets {
+        args.extend(["--until", target.as_wire()]);
     }
+    let watch = Watch::new(ctx, format!("import session {id}"), &args).id("session_id", id);
+    watch
+        .run(async {
+            ext::wait_for_import_session(client, id, targets, ctx.wait_options(), watch.progress())
+                .await
+                .map_err(|error| match error {
+                    ext::SessionError::Failed(failure) => {
+                        watch.keep(&failure.session);
+                        Failure::new(Code::Failed, failure.to_string())
+                    }
+                    unreachable @ ext::SessionError::Unreachable(..) => {
+                        Failure::new(Code::Failed, unreachable.to_string())
+                    }
+                    ext::SessionError::Wait(e) => e.into(),
+                })
+        })
+        .await?;
+    get(client, id).await
 }
