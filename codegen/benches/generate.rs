@@ -70,8 +70,8 @@ fn main() {
         best_of(|| drop(format::format(&spec.name, tokens.clone()))),
     ));
     stages.push((
-        "emit + format, parts on threads",
-        best_of(|| drop(format::format_parts(&spec.name, &api, &emit::PARTS))),
+        "emit + format, item by item on threads",
+        best_of(|| drop(format::format_sections(&spec.name, &api, &emit::SECTIONS))),
     ));
     stages.push((
         "whole pipeline",

@@ -103,6 +103,9 @@ pub struct TypeDef {
     pub in_request: bool,
     /// Whether responses carry it (it needs `Deserialize`).
     pub in_response: bool,
+    /// Whether a value of it has something to check before it is sent: it is an
+    /// enum (unknown values are refused), or holds a constrained field or such a type.
+    pub validates: bool,
 }
 
 /// The shapes a named type can take.

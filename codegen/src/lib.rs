@@ -192,7 +192,7 @@ fn generate_inner(
             });
         }
     }
-    let code = format::format_parts(file, &api, &emit::PARTS)?;
+    let code = format::format_sections(file, &api, &emit::SECTIONS)?;
     let stats = Stats::of(&api);
     Ok(Generated {
         stats,

@@ -18,24 +18,9 @@ use super::{ident, lit, type_tokens};
 use crate::ir::{Api, Body, Constraints, Field, Operation, TypeKind, TypeRef};
 use crate::normalize::unraw;
 
-/// The `cli` module, or nothing when no operation has a struct body.
-pub(super) fn emit(api: &Api) -> TokenStream {
-    let items: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .filter_map(|op| emit_args(api, op))
-        .collect();
-    if items.is_empty() {
-        return TokenStream::new();
-    }
-    let body = super::with_imports(quote! { #(#items)* });
-    quote! {
-        /// Command-line flags for request bodies (the `cli` feature).
-        #[cfg(feature = "cli")]
-        pub mod cli {
-            #body
-        }
-    }
+/// The flags of operation `index`'s body, when it has a struct body.
+pub(super) fn emit_item(api: &Api, index: usize) -> TokenStream {
+    emit_args(api, &api.operations[index]).unwrap_or_default()
 }
 
 /// How one body field maps to a flag.

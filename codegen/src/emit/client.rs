@@ -17,16 +17,19 @@ use crate::ir::{
 };
 use crate::normalize::unraw;
 
-/// The client struct and its methods.
-pub(super) fn emit(api: &Api) -> TokenStream {
+/// The client struct.
+pub(super) fn emit_struct(api: &Api, _: usize) -> TokenStream {
     let title = if api.title.is_empty() {
         "the API".to_string()
     } else {
         api.title.clone()
     };
-    let doc = format!(" A client for {title} (spec version {}).", api.version);
-    let base_path = lit(&api.base_path);
-    let methods = api.operations.iter().map(|op| emit_operation(api, op));
+    let version = if api.version.is_empty() {
+        String::new()
+    } else {
+        format!(" (spec version {})", api.version)
+    };
+    let doc = format!(" A client for {title}{version}.");
     quote! {
         #[doc = #doc]
         ///
@@ -36,7 +39,13 @@ pub(super) fn emit(api: &Api) -> TokenStream {
         pub struct Client {
             transport: rt::Transport,
         }
+    }
+}
 
+/// The attributes of `impl Client`: lints that a generated API cannot avoid, each
+/// allowed with its reason.
+pub(super) fn impl_attributes() -> TokenStream {
+    quote! {
         #[allow(
             clippy::result_large_err,
             reason = "rt::Error carries the response body; a Box would cost every caller an allocation"
@@ -45,7 +54,15 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             clippy::too_many_arguments,
             reason = "a method takes each required parameter of its operation as an argument, as the spec lists them"
         )]
-        impl Client {
+    }
+}
+
+/// Member `index` of `impl Client`: 0 is what every client has, then each operation's
+/// methods.
+pub(super) fn emit_member(api: &Api, index: usize) -> TokenStream {
+    let Some(op) = index.checked_sub(1).and_then(|i| api.operations.get(i)) else {
+        let base_path = lit(&api.base_path);
+        return quote! {
             /// The path the API is served under; a transport's base URL is a
             /// host's URL followed by this path.
             pub const BASE_PATH: &'static str = #base_path;
@@ -59,10 +76,9 @@ pub(super) fn emit(api: &Api) -> TokenStream {
             pub fn transport(&self) -> &rt::Transport {
                 &self.transport
             }
-
-            #(#methods)*
-        }
-    }
+        };
+    };
+    emit_operation(api, op)
 }
 
 /// The inputs a method takes, in order, as `(name, type)`.

@@ -1,9 +1,12 @@
 //! Intermediate model → Rust tokens.
 //!
-//! Pure functions from [`Api`] to a `TokenStream`, one module per output:
-//! [`types`] for the spec's schemas, [`operations`] for per-operation inputs and
-//! response enums, [`client`] for the `Client` and its methods. The runtime is
-//! spelled in one place ([`rt`]), so moving it means changing one line.
+//! Pure functions from [`Api`] to tokens, one module per output: [`types`] for the
+//! spec's schemas, [`operations`] for per-operation inputs and response enums,
+//! [`client`] for the `Client` and its methods, [`cli`] for clap flags. The output is a
+//! list of [`SECTIONS`], each a run of items emitted one item at a time, so that
+//! formatting can take them one by one (and on several threads) instead of holding the
+//! tokens and syntax tree of a whole module at once. The runtime is spelled in one
+//! place ([`rt`]), so moving it means changing one line.
 
 mod cli;
 mod client;
@@ -15,60 +18,160 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Api, Docs, TypeRef};
 
-/// One top-level part of the generated module. The parts are emitted and
-/// formatted independently (on threads of their own in
-/// [`crate::format::format_parts`]) and concatenated in this order.
-pub type Part = fn(&Api) -> TokenStream;
-
-/// The module's parts, in output order.
-pub const PARTS: [Part; 5] = [header, types_mod, operations_mod, client::emit, cli::emit];
-
-/// The whole module for one spec as one token stream (the parts in order).
-pub fn module(api: &Api) -> TokenStream {
-    PARTS.iter().map(|part| part(api)).collect()
+/// What a section's items sit in.
+#[derive(Debug, Clone, Copy)]
+pub enum Container {
+    /// The top of the generated module.
+    Root,
+    /// `pub mod NAME { .. }`, with its doc line, behind a cargo feature if one is named;
+    /// left out when it has no items.
+    Module {
+        /// The module's name.
+        name: &'static str,
+        /// Its doc line.
+        doc: &'static str,
+        /// The cargo feature it needs, if any.
+        feature: Option<&'static str>,
+    },
+    /// `impl Client { .. }`.
+    ClientImpl,
 }
 
-fn header(_: &Api) -> TokenStream {
+/// A run of items of the output.
+#[derive(Debug, Clone, Copy)]
+pub struct Section {
+    /// Where the items sit.
+    pub container: Container,
+    /// How many items there are.
+    pub len: fn(&Api) -> usize,
+    /// The tokens of item `i` (empty when that item has nothing to say).
+    pub item: fn(&Api, usize) -> TokenStream,
+}
+
+fn one(_: &Api) -> usize {
+    1
+}
+fn type_count(api: &Api) -> usize {
+    api.types.len()
+}
+fn operation_count(api: &Api) -> usize {
+    api.operations.len()
+}
+fn client_members(api: &Api) -> usize {
+    api.operations.len() + 1
+}
+fn runtime_import(_: &Api, _: usize) -> TokenStream {
     quote! { use ::migrate_runtime as rt; }
 }
 
-fn types_mod(api: &Api) -> TokenStream {
-    let types = with_imports(types::emit(api));
-    quote! {
-        /// The spec's schemas as Rust types.
-        pub mod types {
-            #types
+/// The generated module, in order.
+pub const SECTIONS: [Section; 6] = [
+    Section {
+        container: Container::Root,
+        len: one,
+        item: runtime_import,
+    },
+    Section {
+        container: Container::Module {
+            name: "types",
+            doc: " The spec's schemas as Rust types.",
+            feature: None,
+        },
+        len: type_count,
+        item: types::emit_item,
+    },
+    Section {
+        container: Container::Module {
+            name: "operations",
+            doc: " Per-operation inputs and response enums.",
+            feature: None,
+        },
+        len: operation_count,
+        item: operations::emit_item,
+    },
+    Section {
+        container: Container::Root,
+        len: one,
+        item: client::emit_struct,
+    },
+    Section {
+        container: Container::ClientImpl,
+        len: client_members,
+        item: client::emit_member,
+    },
+    Section {
+        container: Container::Module {
+            name: "cli",
+            doc: " Command-line flags for request bodies (the `cli` feature).",
+            feature: Some("cli"),
+        },
+        len: operation_count,
+        item: cli::emit_item,
+    },
+];
+
+/// The tokens that open a container, with `inner` (imports) inside and an empty body:
+/// `/// doc\n pub mod types { use ...; }`.
+pub fn container_tokens(container: &Container, inner: TokenStream) -> TokenStream {
+    match container {
+        Container::Root => inner,
+        Container::Module { name, doc, feature } => {
+            let name = format_ident!("{}", name);
+            let cfg = feature.map(|f| quote! { #[cfg(feature = #f)] });
+            quote! {
+                #[doc = #doc]
+                #cfg
+                pub mod #name {
+                    #inner
+                }
+            }
+        }
+        Container::ClientImpl => {
+            let attributes = client::impl_attributes();
+            quote! { #attributes impl Client { #inner } }
         }
     }
 }
 
-fn operations_mod(api: &Api) -> TokenStream {
-    let operations = with_imports(operations::emit(api));
-    if operations.is_empty() {
-        return operations;
-    }
-    quote! {
-        /// Per-operation inputs and response enums.
-        pub mod operations {
-            #operations
-        }
-    }
+/// The imports a module's items need: the runtime as `rt`, and `super::types`.
+pub fn imports(uses_runtime: bool, uses_types: bool) -> TokenStream {
+    let runtime = uses_runtime.then(|| quote! { use ::migrate_runtime as rt; });
+    let types = uses_types.then(|| quote! { use super::types; });
+    quote! { #runtime #types }
 }
 
-/// `body` with the imports it needs: the runtime as `rt`, and `super::types`.
-fn with_imports(body: TokenStream) -> TokenStream {
-    if body.is_empty() {
-        return body;
+/// The whole module for one spec as one token stream (the sections in order); what
+/// [`crate::format::format_sections`] formats item by item.
+pub fn module(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    for section in &SECTIONS {
+        let items: Vec<TokenStream> = (0..(section.len)(api))
+            .map(|i| (section.item)(api, i))
+            .filter(|t| !t.is_empty())
+            .collect();
+        match section.container {
+            Container::Root => out.extend(items),
+            Container::Module { .. } if items.is_empty() => {}
+            Container::Module { .. } => {
+                let body: TokenStream = items.into_iter().collect();
+                let imports = imports(mentions(&body, "rt"), mentions(&body, "types"));
+                out.extend(container_tokens(
+                    &section.container,
+                    quote! { #imports #body },
+                ));
+            }
+            Container::ClientImpl => {
+                let body: TokenStream = items.into_iter().collect();
+                out.extend(container_tokens(&section.container, body));
+            }
+        }
     }
-    let runtime = mentions(&body, "rt").then(|| quote! { use ::migrate_runtime as rt; });
-    let types = mentions(&body, "types").then(|| quote! { use super::types; });
-    quote! { #runtime #types #body }
+    out
 }
 
 /// Whether `name` is a path's first segment somewhere in `tokens` (`name::…`).
-/// Walks the tokens rather than printing them: the types module alone is most
-/// of the output.
-fn mentions(tokens: &TokenStream, name: &str) -> bool {
+/// Walks the tokens rather than printing them.
+pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
     use proc_macro2::TokenTree;
     let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
     trees.iter().enumerate().any(|(i, tree)| match tree {

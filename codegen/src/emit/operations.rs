@@ -7,26 +7,25 @@ use quote::quote;
 use super::{doc_attrs, ident, type_tokens};
 use crate::ir::{Api, Body, Docs, FormField, Operation, Param, QueryStyle, ResponseBody};
 
-/// Every per-operation type of the spec.
-pub(super) fn emit(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(|op| {
-        let params = op
-            .params_type
-            .as_ref()
-            .map(|name| emit_params(api, op, name));
-        let form = match (&op.body, &op.form_type) {
-            (Some(Body::Multipart(fields) | Body::Form(fields)), Some(name)) => {
-                Some(emit_form(api, op, name, fields))
-            }
-            _ => None,
-        };
-        let response = op
-            .response_type
-            .as_ref()
-            .map(|name| emit_response_enum(api, op, name));
-        quote! { #params #form #response }
-    });
-    quote! { #(#items)* }
+/// The per-operation types of operation `index`: its params struct, form and response
+/// enum, those it has.
+pub(super) fn emit_item(api: &Api, index: usize) -> TokenStream {
+    let op = &api.operations[index];
+    let params = op
+        .params_type
+        .as_ref()
+        .map(|name| emit_params(api, op, name));
+    let form = match (&op.body, &op.form_type) {
+        (Some(Body::Multipart(fields) | Body::Form(fields)), Some(name)) => {
+            Some(emit_form(api, op, name, fields))
+        }
+        _ => None,
+    };
+    let response = op
+        .response_type
+        .as_ref()
+        .map(|name| emit_response_enum(api, op, name));
+    quote! { #params #form #response }
 }
 
 /// Parameters that go into the operation's `Params` struct: the ones that are not

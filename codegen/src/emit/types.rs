@@ -9,62 +9,24 @@
 //! through one-line serde impls that call the runtime. Unions pick their
 //! variant by the discriminator property and keep unknown ones as JSON.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident, lit, type_tokens};
-use crate::ir::{
-    Api, Constraints, Enum, Field, Shape, Struct, TypeDef, TypeId, TypeKind, TypeRef, Union,
-};
+use crate::ir::{Api, Constraints, Enum, Field, Shape, Struct, TypeDef, TypeKind, TypeRef, Union};
 
-/// Every named type of the spec.
-pub(super) fn emit(api: &Api) -> TokenStream {
-    let validated = validated_types(api);
-    let items = api.types.iter().map(|def| match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, def, s, &validated),
+/// The named type `index` of the spec.
+pub(super) fn emit_item(api: &Api, index: usize) -> TokenStream {
+    let def = &api.types[index];
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(api, def, s),
         TypeKind::Enum(e) => emit_enum(def, e),
-        TypeKind::Union(u) => emit_union(api, def, u, &validated),
+        TypeKind::Union(u) => emit_union(api, def, u),
         TypeKind::Alias(target) => {
             let docs = doc_attrs(&def.docs);
             let name = ident(&def.name);
             let target = type_tokens(api, target, true);
             quote! { #docs pub type #name = #target; }
-        }
-    });
-    quote! { #(#items)* }
-}
-
-/// Types whose values have something to check: enums (unknown values are
-/// refused), and anything holding a constrained field or such a type.
-fn validated_types(api: &Api) -> BTreeSet<TypeId> {
-    let mut set: BTreeSet<TypeId> = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for (i, def) in api.types.iter().enumerate() {
-            let id = TypeId(i);
-            if set.contains(&id) {
-                continue;
-            }
-            let validates = match &def.kind {
-                TypeKind::Enum(_) => true,
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .any(|f| has_checks(f) || refers_to(&f.ty, &set)),
-                TypeKind::Union(u) => u
-                    .variants
-                    .iter()
-                    .any(|v| !v.constraints.is_empty() || refers_to(&v.ty, &set)),
-                TypeKind::Alias(t) => refers_to(t, &set),
-            };
-            if validates {
-                set.insert(id);
-            }
-        }
-        if set.len() == before {
-            return set;
         }
     }
 }
@@ -73,18 +35,19 @@ fn has_checks(field: &Field) -> bool {
     !field.constraints.is_empty()
 }
 
-fn refers_to(ty: &TypeRef, set: &BTreeSet<TypeId>) -> bool {
+/// Whether a value of the type has checks of its own to run (see `TypeDef::validates`).
+fn refers_to(api: &Api, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Named(id) => set.contains(id),
+        TypeRef::Named(id) => api.types[id.0].validates,
         TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-            refers_to(inner, set)
+            refers_to(api, inner)
         }
         // Tuples hold plain values; their items are not checked.
         _ => false,
     }
 }
 
-fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId>) -> TokenStream {
+fn emit_struct(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let default = (s.defaultable && def.in_request).then(|| quote! { Default, });
@@ -113,7 +76,7 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, validated: &BTreeSet<TypeId
         }
     });
     let validate = def.in_request.then(|| {
-        let checks = s.fields.iter().map(|f| field_checks(api, f, validated));
+        let checks = s.fields.iter().map(|f| field_checks(api, f));
         quote! {
             impl rt::Validate for #name {
                 fn validate(&self) -> Result<(), rt::ValidationError> {
@@ -230,13 +193,13 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
 }
 
 /// The checks for one field, as statements.
-fn field_checks(api: &Api, f: &Field, validated: &BTreeSet<TypeId>) -> TokenStream {
+fn field_checks(api: &Api, f: &Field) -> TokenStream {
     let name = ident(&f.name);
     let wire = lit(&f.wire_name);
     let direct = has_checks(f)
         .then(|| constraint_checks(&f.constraints, resolved(api, &f.ty), &wire, f.boxed))
         .filter(|checks| !checks.is_empty());
-    let nested = refers_to(&f.ty, validated)
+    let nested = refers_to(api, &f.ty)
         .then(|| quote! { rt::Validate::validate(value).map_err(|e| e.within(#wire))?; });
     if direct.is_none() && nested.is_none() {
         return TokenStream::new();
@@ -392,7 +355,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     }
 }
 
-fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>) -> TokenStream {
+fn emit_union(api: &Api, def: &TypeDef, u: &Union) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let variants: Vec<_> = u.variants.iter().map(|v| ident(&v.name)).collect();
@@ -426,8 +389,7 @@ fn emit_union(api: &Api, def: &TypeDef, u: &Union, validated: &BTreeSet<TypeId>)
         let arms = u.variants.iter().map(|v| {
             let variant = ident(&v.name);
             let checks = constraint_checks(&v.constraints, resolved(api, &v.ty), &lit(""), v.boxed);
-            let nested =
-                refers_to(&v.ty, validated).then(|| quote! { rt::Validate::validate(value)?; });
+            let nested = refers_to(api, &v.ty).then(|| quote! { rt::Validate::validate(value)?; });
             if checks.is_empty() && nested.is_none() {
                 quote! { Self::#variant(_) => Ok(()), }
             } else {

@@ -339,6 +339,7 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
             kind: TypeKind::Alias(TypeRef::Any),
             in_request: false,
             in_response: false,
+            validates: false,
         });
         id
     }
@@ -1172,6 +1173,7 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
         box_cycles(&mut self.types);
         box_union_variants(&mut self.types);
         mark_defaultable(&mut self.types);
+        mark_validates(&mut self.types);
         set_union_shapes(&mut self.types);
         sort_by_name(self.types, operations)
     }
@@ -1879,6 +1881,47 @@ fn has_default(types: &[TypeDef], ty: &TypeRef) -> bool {
         TypeRef::Secret => false,
         TypeRef::Tuple(items) => items.iter().all(|t| has_default(types, t)),
         _ => true,
+    }
+}
+
+/// Which types have something to check before they are sent (see
+/// [`TypeDef::validates`]), to a fixed point over references.
+fn mark_validates(types: &mut [TypeDef]) {
+    fn refers(types: &[TypeDef], ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(id) => types[id.0].validates,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                refers(types, inner)
+            }
+            _ => false,
+        }
+    }
+    loop {
+        let mut changed = false;
+        for i in 0..types.len() {
+            if types[i].validates {
+                continue;
+            }
+            let validates = match &types[i].kind {
+                TypeKind::Enum(_) => true,
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .any(|f| !f.constraints.is_empty() || refers(types, &f.ty)),
+                TypeKind::Union(u) => u
+                    .variants
+                    .iter()
+                    .any(|v| !v.constraints.is_empty() || refers(types, &v.ty)),
+                TypeKind::Alias(t) => refers(types, t),
+            };
+            if validates {
+                types[i].validates = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            return;
+        }
     }
 }
 

@@ -70,7 +70,7 @@ fn parts_formatted_apart_join_into_the_whole_module() {
         let reader = Spec::new(&source.name, dialect, &upgraded);
         let api = normalize::normalize(&reader, Default::default());
         let whole = format::format(&source.name, emit::module(&api)).unwrap();
-        let parts = format::format_parts(&source.name, &api, &emit::PARTS).unwrap();
+        let parts = format::format_sections(&source.name, &api, &emit::SECTIONS).unwrap();
         assert!(whole == parts, "{spec}: the parts differ from the whole");
     }
 }
