@@ -268,7 +268,7 @@ pub enum Shape {
 }
 
 /// Documentation gathered from the spec.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Docs {
     /// Summary and description, joined.
     pub text: Option<String>,
@@ -315,6 +315,44 @@ pub struct Operation {
     pub paging: Option<Paging>,
     /// The model whose fields `select` asks for by default.
     pub select_all: Option<TypeId>,
+    /// Waiters declared on this operation (it is the one they poll).
+    pub waiters: Vec<Waiter>,
+}
+
+/// A waiter declared on the operation it polls (`x-migrate-waiter`): a generated
+/// `wait_until_<name>` method and a rule constant, run by `migrate_runtime::waiter`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// The declared name (snake_case).
+    pub name: String,
+    /// The client method (`wait_until_<name>`).
+    pub method: String,
+    /// The rule's constant in the `waiters` module (`JOB_DONE`).
+    pub constant: String,
+    /// JSON pointers to the state, the first present one read.
+    pub state: Vec<String>,
+    /// Values that mean done.
+    pub success: Vec<String>,
+    /// Values that mean failed.
+    pub failure: Vec<String>,
+    /// Values that mean still running (empty: every other value).
+    pub pending: Vec<String>,
+    /// Whether a value in none of the lists means failure.
+    pub unknown_is_failure: bool,
+    /// JSON pointer to a percentage.
+    pub progress: Option<String>,
+    /// JSON pointer to a text shown with the progress.
+    pub detail: Option<String>,
+    /// JSON pointer to the service's messages about a failure.
+    pub messages: Option<String>,
+    /// The first pause between polls, in milliseconds.
+    pub interval_ms: u64,
+    /// The longest pause, in milliseconds.
+    pub max_interval_ms: u64,
+    /// The default deadline, in seconds.
+    pub timeout_s: u64,
+    /// What the declaration says it waits for.
+    pub docs: Docs,
 }
 
 impl Operation {
@@ -341,7 +379,9 @@ impl Operation {
             t.remap(map);
         }
         self.error.remap(map);
-        if let Some(Paging::ContentRange { item, .. }) = &mut self.paging {
+        if let Some(Paging::ContentRange { item, .. } | Paging::NextLink { item, .. }) =
+            &mut self.paging
+        {
             item.remap(map);
         }
         if let Some(id) = &mut self.select_all {
@@ -501,5 +541,17 @@ pub enum Paging {
         offset: Option<usize>,
         /// See `limit`.
         order: Option<usize>,
+    },
+    /// Each page links to the next one (`x-migrate-paging: {style: next-link}`).
+    NextLink {
+        /// The JSON pointer of the items in a page.
+        items: String,
+        /// The JSON pointer of the next page's link (an href, a link object, or a
+        /// list of links).
+        next: String,
+        /// In a list of links, the `rel` of the one to follow.
+        rel: String,
+        /// The item type.
+        item: TypeRef,
     },
 }

@@ -27,6 +27,7 @@ mod transport;
 pub mod union;
 mod validate;
 pub mod wait;
+pub mod waiter;
 
 pub use auth::Auth;
 pub use call::{call, Decode};

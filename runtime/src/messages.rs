@@ -100,6 +100,14 @@ pub(crate) fn read(
     (vec![message], BodyKind::Text)
 }
 
+/// The messages in a JSON value (a waiter's failure detail: a job's `response_body`, a
+/// session's `error`, a task's `service_error`).
+pub(crate) fn of_value(value: &Value) -> Vec<ServiceMessage> {
+    let mut found = Vec::new();
+    collect(value, &mut found, 0);
+    found
+}
+
 /// The messages in `value`: a `messages` (or `errors`) list, an `error` object, or the object
 /// itself when it has a code or a text field.
 fn collect(value: &Value, found: &mut Vec<ServiceMessage>, depth: usize) {

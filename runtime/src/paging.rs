@@ -178,6 +178,86 @@ struct ContentRange {
 }
 
 /// Reads `first-last/total` (PowerStore sends no unit; `items ` is tolerated).
+/// Every item of a collection whose pages link to the next one (a next-link declared in
+/// a spec): `items` is the JSON pointer of the items in a page; `next` the pointer of
+/// either the next page's href (a string), a link object with an `href`, or a list of
+/// link objects, where the one whose `rel` is `rel` (compared ignoring case) is followed.
+/// The links are followed on the transport's own origin ([`Request::with_href`]). Pages
+/// are read as JSON; only the items are decoded into `I`.
+pub fn next_link<I, E>(
+    transport: impl Into<Transport>,
+    request: Result<Request, Error<E>>,
+    items: &'static str,
+    next: &'static str,
+    rel: &'static str,
+) -> BoxStream<'static, Result<I, Error<E>>>
+where
+    I: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    let request = match request {
+        Ok(request) => request,
+        Err(error) => return stream::once(async move { Err(error) }).boxed(),
+    };
+    let transport = transport.into();
+    stream::try_unfold(Some(request), move |request| {
+        let transport = transport.clone();
+        async move {
+            let Some(request) = request else {
+                return Ok(None);
+            };
+            let raw = transport.send::<E>(request.clone()).await?;
+            if !(200..300).contains(&raw.status()) {
+                return Err(raw.error());
+            }
+            let status = raw.status();
+            let mut page = raw.json::<serde_json::Value, E>()?.into_body();
+            let href = page.pointer(next).and_then(|links| next_href(links, rel));
+            let found = match page.pointer_mut(items).map(serde_json::Value::take) {
+                Some(serde_json::Value::Array(found)) => found,
+                _ => Vec::new(),
+            };
+            let operation: Arc<str> = request.operation_name().into();
+            let following = href
+                .filter(|_| !found.is_empty())
+                .map(|href| request.with_href(&href));
+            let found: Vec<RawItem> = found
+                .into_iter()
+                .map(|value| RawItem {
+                    value,
+                    operation: operation.clone(),
+                    status,
+                })
+                .collect();
+            Ok(Some((found, following)))
+        }
+    })
+    .map_ok(|found| stream::iter(found.into_iter().map(Ok)))
+    .try_flatten()
+    .map(decode_item)
+    .boxed()
+}
+
+/// The href a page's next-link node names.
+fn next_href(links: &serde_json::Value, rel: &str) -> Option<String> {
+    use serde_json::Value;
+    match links {
+        Value::String(href) if !href.is_empty() => Some(href.clone()),
+        Value::Object(link) => link.get("href").and_then(Value::as_str).map(str::to_owned),
+        Value::Array(links) => links
+            .iter()
+            .find(|l| {
+                l.get("rel")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(rel))
+            })
+            .and_then(|l| l.get("href"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
 fn parse_content_range(value: &str) -> Option<ContentRange> {
     let value = value.trim();
     let value = value.strip_prefix("items ").unwrap_or(value);

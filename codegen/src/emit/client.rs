@@ -13,7 +13,7 @@ use super::types::{constraint_checks, resolved};
 use super::{doc_attrs, ident, lit, type_tokens};
 use crate::ir::{
     Api, Body, Operation, Paging, Param, ParamLocation, PathPart, QueryStyle, ResponseBody,
-    Success, TypeKind, TypeRef,
+    Success, TypeKind, TypeRef, Waiter,
 };
 use crate::normalize::unraw;
 
@@ -81,12 +81,18 @@ pub(super) fn emit_member(api: &Api, index: usize) -> TokenStream {
     emit_operation(api, op)
 }
 
-/// The inputs a method takes, in order, as `(name, type)`.
+/// The inputs a method takes, in order, as `name: type`.
 fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    arguments_living(api, op, &TokenStream::new())
+}
+
+/// [`arguments`], every reference living for `lifetime` (`'a`; empty for elided).
+fn arguments_living(api: &Api, op: &Operation, lifetime: &TokenStream) -> Vec<TokenStream> {
+    let lt = lifetime;
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.positional) {
         let name = ident(&p.name);
-        let ty = argument_type(api, p);
+        let ty = argument_type(api, p, lt);
         args.push(quote! { #name: #ty });
     }
     match &op.body {
@@ -94,11 +100,11 @@ fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
             let ty = match t {
                 TypeRef::List(inner) => {
                     let inner = type_tokens(api, inner, false);
-                    quote! { &[#inner] }
+                    quote! { & #lt [#inner] }
                 }
                 other => {
                     let ty = type_tokens(api, other, false);
-                    quote! { &#ty }
+                    quote! { & #lt #ty }
                 }
             };
             args.push(quote! { body: #ty });
@@ -106,7 +112,7 @@ fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
         Some(Body::Multipart(_) | Body::Form(_)) => {
             if let Some(form) = &op.form_type {
                 let form = ident(form);
-                args.push(quote! { form: &operations::#form });
+                args.push(quote! { form: & #lt operations::#form });
             }
         }
         Some(Body::Binary(_)) => args.push(quote! { body: rt::Bytes }),
@@ -114,22 +120,22 @@ fn arguments(api: &Api, op: &Operation) -> Vec<TokenStream> {
     }
     if let Some(params) = &op.params_type {
         let params = ident(params);
-        args.push(quote! { params: &operations::#params });
+        args.push(quote! { params: & #lt operations::#params });
     }
     args
 }
 
-fn argument_type(api: &Api, p: &Param) -> TokenStream {
+fn argument_type(api: &Api, p: &Param, lt: &TokenStream) -> TokenStream {
     match &p.ty {
-        TypeRef::String => quote! { &str },
+        TypeRef::String => quote! { & #lt str },
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Bool => param_type(api, p),
         TypeRef::List(item) if p.style != QueryStyle::Pairs => {
             let item = type_tokens(api, item, false);
-            quote! { &[#item] }
+            quote! { & #lt [#item] }
         }
         _ => {
             let ty = param_type(api, p);
-            quote! { &#ty }
+            quote! { & #lt #ty }
         }
     }
 }
@@ -165,6 +171,7 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         (Some(paging), Some(stream)) => Some(emit_stream(api, op, paging, stream, &args)),
         _ => None,
     };
+    let waiters = op.waiters.iter().map(|w| emit_waiter(api, op, w));
     let doc_sep = op.docs.text.is_some().then(|| quote! { #[doc = ""] });
     let builder_doc = format!(
         " The request [`Self::{}`] sends, its inputs checked, without sending it: to preview it \
@@ -186,7 +193,127 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #stream
+        #(#waiters)*
     }
+}
+
+/// `wait_until_<name>`: polls the operation through the declared rule.
+fn emit_waiter(api: &Api, op: &Operation, w: &Waiter) -> TokenStream {
+    let method = ident(&w.method);
+    let constant = ident(&w.constant);
+    let name = ident(&op.name);
+    let lifetime = quote! { 'a };
+    let args = arguments_living(api, op, &lifetime);
+    let names = argument_names(op);
+    let success = success_type(api, op);
+    let error = type_tokens(api, &op.error, false);
+    let list = |values: &[String]| {
+        let shown: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+        match shown.as_slice() {
+            [one] => one.clone(),
+            _ => format!("one of {}", shown.join(", ")),
+        }
+    };
+    let mut doc = format!(
+        " Waits until `{} {}` says the work is done: {} is {}",
+        op.method,
+        op.path,
+        w.state
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(" (or "),
+        list(&w.success)
+    );
+    if w.state.len() > 1 {
+        doc.push_str(&")".repeat(w.state.len() - 1));
+    }
+    doc.push('.');
+    if !w.failure.is_empty() {
+        doc.push_str(&format!(" {} end it as failed", list(&w.failure)));
+        if w.unknown_is_failure {
+            doc.push_str(", and so does any value not declared");
+        }
+        doc.push('.');
+    }
+    let detail = format!(
+        " The waiter `{}` the spec declares ([`waiters::{}`]): `options` are its pauses and deadline \
+         when `None`; `on_progress` sees each answer that is still pending. A poll that fails for \
+         a passing reason is repeated within the deadline.",
+        w.name, w.constant
+    );
+    let docs = doc_attrs(&w.docs);
+    let sep = w.docs.text.is_some().then(|| quote! { #[doc = ""] });
+    quote! {
+        #docs
+        #sep
+        #[doc = #doc]
+        #[doc = ""]
+        #[doc = #detail]
+        pub fn #method<'a>(
+            &'a self,
+            #(#args,)*
+            options: Option<rt::wait::WaitOptions>,
+            on_progress: impl FnMut(&rt::wait::Progress) + 'a,
+        ) -> impl std::future::Future<Output = Result<rt::waiter::Finished<#success>, rt::wait::WaitError<#error>>> + 'a {
+            let rule = &waiters::#constant;
+            rt::waiter::declared(rule, move || self.#name(#(#names),*), options.unwrap_or_else(|| rule.options()), on_progress)
+        }
+    }
+}
+
+/// The `waiters` module's constants for operation `index`.
+pub(super) fn emit_rules(api: &Api, index: usize) -> TokenStream {
+    let op = &api.operations[index];
+    let rules = op.waiters.iter().map(|w| {
+        let constant = ident(&w.constant);
+        let name = lit(&w.name);
+        let operation = lit(unraw(&op.name));
+        let strings = |values: &[String]| {
+            let values = values.iter().map(|v| lit(v));
+            quote! { &[#(#values),*] }
+        };
+        let option = |value: &Option<String>| match value {
+            Some(v) => {
+                let v = lit(v);
+                quote! { Some(#v) }
+            }
+            None => quote! { None },
+        };
+        let (state, success, failure, pending) = (
+            strings(&w.state),
+            strings(&w.success),
+            strings(&w.failure),
+            strings(&w.pending),
+        );
+        let unknown = w.unknown_is_failure;
+        let (progress, detail, messages) =
+            (option(&w.progress), option(&w.detail), option(&w.messages));
+        let (interval, max_interval, timeout) = (w.interval_ms, w.max_interval_ms, w.timeout_s);
+        let doc = format!(
+            " The waiter `{}`, polling `{} {}`.",
+            w.name, op.method, op.path
+        );
+        quote! {
+            #[doc = #doc]
+            pub const #constant: rt::waiter::Rule = rt::waiter::Rule {
+                name: #name,
+                operation: #operation,
+                state: #state,
+                success: #success,
+                failure: #failure,
+                pending: #pending,
+                unknown_is_failure: #unknown,
+                progress: #progress,
+                detail: #detail,
+                messages: #messages,
+                interval: std::time::Duration::from_millis(#interval),
+                max_interval: std::time::Duration::from_millis(#max_interval),
+                timeout: std::time::Duration::from_secs(#timeout),
+            };
+        }
+    });
+    quote! { #(#rules)* }
 }
 
 fn argument_names(op: &Operation) -> Vec<proc_macro2::Ident> {
@@ -620,16 +747,39 @@ fn emit_stream(
     stream: &str,
     args: &[TokenStream],
 ) -> TokenStream {
-    let Paging::ContentRange {
-        max_page_size,
-        default_order,
-        item,
-        limit,
-        offset,
-        order,
-    } = paging;
     let builder = ident(&op.builder);
     let stream = ident(stream);
+    let (max_page_size, default_order, item, limit, offset, order) = match paging {
+        Paging::ContentRange {
+            max_page_size,
+            default_order,
+            item,
+            limit,
+            offset,
+            order,
+        } => (max_page_size, default_order, item, limit, offset, order),
+        Paging::NextLink {
+            items,
+            next,
+            rel,
+            item,
+        } => {
+            let item = type_tokens(api, item, false);
+            let error = type_tokens(api, &op.error, false);
+            let names = argument_names(op);
+            let doc = format!(
+                " Every item of `{}`, page by page: each page's items are at `{items}` and the next \
+                 page is the link at `{next}` (rel `{rel}`).",
+                unraw(&op.name)
+            );
+            return quote! {
+                #[doc = #doc]
+                pub fn #stream(&self, #(#args),*) -> rt::BoxStream<'static, Result<#item, rt::Error<#error>>> {
+                    rt::paging::next_link(self.transport.clone(), Self::#builder(#(#names),*), #items, #next, #rel)
+                }
+            };
+        }
+    };
     let item = type_tokens(api, item, false);
     let error = type_tokens(api, &op.error, false);
     let names = argument_names(op);

@@ -65,7 +65,7 @@ fn runtime_import(_: &Api, _: usize) -> TokenStream {
 }
 
 /// The generated module, in order.
-pub const SECTIONS: [Section; 6] = [
+pub const SECTIONS: [Section; 7] = [
     Section {
         container: Container::Root,
         len: one,
@@ -88,6 +88,15 @@ pub const SECTIONS: [Section; 6] = [
         },
         len: operation_count,
         item: operations::emit_item,
+    },
+    Section {
+        container: Container::Module {
+            name: "waiters",
+            doc: " The waiters the spec declares: which operation each polls and what its answers mean.",
+            feature: None,
+        },
+        len: operation_count,
+        item: client::emit_rules,
     },
     Section {
         container: Container::Root,

@@ -21,7 +21,7 @@ use super::types::{constraints, docs, TypeBuilder};
 use crate::error::WarningKind;
 use crate::ir::{
     Body, Constraints, Docs, FormField, Operation, Paging, Param, ParamLocation, PathPart,
-    QueryStyle, Response, ResponseBody, Success, TypeRef,
+    QueryStyle, Response, ResponseBody, Success, TypeRef, Waiter,
 };
 use crate::spec::{Node, Reference, Spec};
 
@@ -96,10 +96,11 @@ pub(super) fn build<'a>(
             });
         }
     }
-    let names = unique_names(spec, &found, naming);
+    let (names, mut methods) = unique_names(spec, &found, naming);
 
     let mut operations = Vec::new();
     let mut type_names = Namespace::default();
+    let mut constants = Namespace::default();
     for (f, (name, builder, stream)) in found.into_iter().zip(names) {
         let camel_name = camel(unraw(&name));
         let ctx = OpCtx {
@@ -133,8 +134,10 @@ pub(super) fn build<'a>(
             docs: op_docs(spec, &f.op),
             paging: None,
             select_all: None,
+            waiters: Vec::new(),
         };
         ctx.extensions(&mut operation, types, stream);
+        operation.waiters = ctx.waiters(&operation, &mut methods, &mut constants);
         operations.push(operation);
     }
     operations
@@ -147,7 +150,7 @@ fn unique_names(
     spec: &Spec<'_>,
     found: &[Found<'_>],
     naming: NamingStyle,
-) -> Vec<(String, String, String)> {
+) -> (Vec<(String, String, String)>, Namespace) {
     let pairs: Vec<(&str, &str)> = found.iter().map(|f| (f.method, f.path)).collect();
     let derived = operation_names(naming, &pairs);
     let ids: Vec<Option<&str>> = found
@@ -197,7 +200,7 @@ fn unique_names(
         wanted_by.entry(base.as_str()).or_default().push(f.method);
     }
     let mut names = Namespace::with_reserved(&CLIENT_NAMES);
-    bases
+    let claimed = bases
         .iter()
         .zip(found)
         .map(|(base, f)| {
@@ -225,7 +228,8 @@ fn unique_names(
             let bare = unraw(&name).to_string();
             (name, format!("{bare}_request"), format!("{bare}_stream"))
         })
-        .collect()
+        .collect();
+    (claimed, names)
 }
 
 fn op_docs(spec: &Spec<'_>, op: &Node<'_>) -> Docs {
@@ -645,6 +649,37 @@ impl<'a> OpCtx<'_, 'a> {
         (success, error)
     }
 
+    /// The waiters declared on the operation (`x-migrate-waiter`: one declaration or a
+    /// list). A declaration that does not fit is a located warning and left out.
+    fn waiters(
+        &self,
+        operation: &Operation,
+        methods: &mut Namespace,
+        constants: &mut Namespace,
+    ) -> Vec<Waiter> {
+        let spec = self.spec;
+        let Some(declared) = self.op.get("x-migrate-waiter") else {
+            return Vec::new();
+        };
+        let declarations = if declared.value.is_array() {
+            self.op.items(spec, "x-migrate-waiter")
+        } else {
+            vec![declared]
+        };
+        if !matches!(operation.success, Success::Single(ResponseBody::Json(_))) {
+            spec.warn(
+                WarningKind::Extension,
+                &self.op.child_at("x-migrate-waiter"),
+                "x-migrate-waiter needs an operation with one JSON success response to poll; ignored",
+            );
+            return Vec::new();
+        }
+        declarations
+            .iter()
+            .filter_map(|d| waiter_of(spec, d, methods, constants))
+            .collect()
+    }
+
     /// `x-migrate-paging` and `x-migrate-select`.
     fn extensions(
         &self,
@@ -685,8 +720,33 @@ impl<'a> OpCtx<'_, 'a> {
                     });
                     operation.stream = Some(stream);
                 }
-                // Link-following pages are walked by hand-written extensions.
-                (Some("next-link"), _) => {}
+                (Some("next-link"), Some(model)) => {
+                    let pointer = |key: &str, default: &str| {
+                        paging
+                            .value
+                            .get(key)
+                            .and_then(Value::as_str)
+                            .unwrap_or(default)
+                            .to_string()
+                    };
+                    let items = pointer("items", "/items");
+                    match types.list_item_at(model, &items) {
+                        Some(item) => {
+                            operation.paging = Some(Paging::NextLink {
+                                next: pointer("next", "/links"),
+                                rel: pointer("rel", "next"),
+                                items,
+                                item,
+                            });
+                            operation.stream = Some(stream);
+                        }
+                        None => spec.warn(
+                            WarningKind::Extension,
+                            &paging.at,
+                            format!("x-migrate-paging next-link: the response has no list at {items}; ignored"),
+                        ),
+                    }
+                }
                 (style, _) => spec.warn(
                     WarningKind::Extension,
                     &paging.at,
@@ -716,6 +776,137 @@ impl<'a> OpCtx<'_, 'a> {
             }
         }
     }
+}
+
+/// Reads one `x-migrate-waiter` declaration.
+fn waiter_of(
+    spec: &Spec<'_>,
+    d: &Node<'_>,
+    methods: &mut Namespace,
+    constants: &mut Namespace,
+) -> Option<Waiter> {
+    const KEYS: &[&str] = &[
+        "name",
+        "description",
+        "state",
+        "success",
+        "failure",
+        "pending",
+        "unknown",
+        "progress",
+        "detail",
+        "messages",
+        "interval",
+        "max-interval",
+        "timeout",
+    ];
+    let Some(map) = d.map() else {
+        spec.warn(
+            WarningKind::Extension,
+            &d.at,
+            "an x-migrate-waiter declaration must be an object; ignored",
+        );
+        return None;
+    };
+    for key in map.keys().filter(|k| !KEYS.contains(&k.as_str())) {
+        spec.warn(
+            WarningKind::Extension,
+            &d.child_at(key),
+            format!(
+                "x-migrate-waiter has no key `{key}` (it has {}); ignored",
+                KEYS.join(", ")
+            ),
+        );
+    }
+    let Some(name) = d.str(spec, "name").map(method_name) else {
+        spec.warn(
+            WarningKind::Extension,
+            &d.at,
+            "an x-migrate-waiter needs a `name`; ignored",
+        );
+        return None;
+    };
+    // A text, a number or a boolean, as the runtime compares them.
+    let values = |key: &str| -> Vec<String> {
+        let Some(node) = d.get(key) else {
+            return Vec::new();
+        };
+        let list = match node.value {
+            Value::Array(items) => items.clone(),
+            other => vec![other.clone()],
+        };
+        list.iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                Value::Number(_) | Value::Bool(_) => Some(v.to_string()),
+                _ => None,
+            })
+            .collect()
+    };
+    let pointer_ok = |p: &String| p.is_empty() || p.starts_with('/');
+    let state = values("state");
+    let success = values("success");
+    if state.is_empty() || success.is_empty() || !state.iter().all(pointer_ok) {
+        spec.warn(
+            WarningKind::Extension,
+            &d.at,
+            format!("x-migrate-waiter {name} needs `state` (JSON pointers such as /state) and `success` values; ignored"),
+        );
+        return None;
+    }
+    let pointer = |key: &str| -> Option<String> {
+        let p = d.str(spec, key)?.to_string();
+        if pointer_ok(&p) {
+            Some(p)
+        } else {
+            spec.warn(
+                WarningKind::Extension,
+                &d.child_at(key),
+                format!("`{key}` must be a JSON pointer such as /progress; ignored"),
+            );
+            None
+        }
+    };
+    let unknown_is_failure = match d.str(spec, "unknown") {
+        None | Some("pending") => false,
+        Some("failure") => true,
+        Some(other) => {
+            spec.warn(
+                WarningKind::Extension,
+                &d.child_at("unknown"),
+                format!("`unknown` is `pending` or `failure`, not {other:?}; read as pending"),
+            );
+            false
+        }
+    };
+    let seconds = |key: &str, default: f64| -> f64 {
+        d.number(spec, key)
+            .filter(|n| n.is_finite() && *n > 0.0)
+            .unwrap_or(default)
+    };
+    let interval = seconds("interval", 2.0);
+    let method = methods.claim(&format!("wait_until_{}", unraw(&name)));
+    let constant = constants.claim(&unraw(&name).to_ascii_uppercase());
+    Some(Waiter {
+        method,
+        constant,
+        state,
+        success,
+        failure: values("failure"),
+        pending: values("pending"),
+        unknown_is_failure,
+        progress: pointer("progress"),
+        detail: pointer("detail"),
+        messages: pointer("messages"),
+        interval_ms: (interval * 1000.0) as u64,
+        max_interval_ms: (seconds("max-interval", 15.0).max(interval) * 1000.0) as u64,
+        timeout_s: seconds("timeout", 3600.0) as u64,
+        docs: Docs {
+            text: d.str(spec, "description").map(str::to_string),
+            deprecated: None,
+        },
+        name,
+    })
 }
 
 /// How a query parameter's value is written (OpenAPI 3 `style`/`explode`): lists

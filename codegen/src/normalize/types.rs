@@ -1039,6 +1039,31 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
         }
     }
 
+    /// The item type of the list at a JSON pointer into values of `ty` (a struct's fields
+    /// by wire name, through aliases and `null`), as a next-link page names its items.
+    pub(super) fn list_item_at(&self, ty: &TypeRef, pointer: &str) -> Option<TypeRef> {
+        let mut current = ty.clone();
+        for token in pointer.split('/').skip(1) {
+            let key = token.replace("~1", "/").replace("~0", "~");
+            let id = self.struct_id(&current)?;
+            let TypeKind::Struct(s) = &self.types[id.0].kind else {
+                return None;
+            };
+            current = s.fields.iter().find(|f| f.wire_name == key)?.ty.clone();
+        }
+        loop {
+            current = match current {
+                TypeRef::List(item) => return Some(*item),
+                TypeRef::Nullable(inner) => *inner,
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Alias(inner) => inner.clone(),
+                    _ => return None,
+                },
+                _ => return None,
+            };
+        }
+    }
+
     /// Whether values of the type are JSON objects (structs, maps, free-form values):
     /// parameters of such types are sent as pairs rather than as text.
     pub(super) fn is_object(&self, ty: &TypeRef) -> bool {
