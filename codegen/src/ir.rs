@@ -317,6 +317,23 @@ pub struct Operation {
     pub select_all: Option<TypeId>,
     /// Waiters declared on this operation (it is the one they poll).
     pub waiters: Vec<Waiter>,
+    /// What to wait for after this operation answers (`x-migrate-wait`).
+    pub then_wait: Vec<ThenWait>,
+}
+
+/// Work an operation's answer starts, and the declared waiter that follows it: the
+/// answer's status it applies to, the waiter (by operation and index), and the JSON
+/// pointer of the id to poll (a `*` segment for each item of a list).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThenWait {
+    /// The status (`None`: any success).
+    pub status: Option<u16>,
+    /// The operation the waiter polls (an index into [`Api::operations`]).
+    pub operation: usize,
+    /// The waiter (an index into that operation's [`Operation::waiters`]).
+    pub waiter: usize,
+    /// Where the id is in the answer.
+    pub id: String,
 }
 
 /// A waiter declared on the operation it polls (`x-migrate-waiter`): a generated

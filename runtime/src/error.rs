@@ -123,6 +123,102 @@ pub enum Error<E> {
     },
 }
 
+impl<E> Error<E> {
+    /// The same error with the decoded error body turned into another type (the body of
+    /// `Service` mapped by `f`, every other variant as it is): for code that handles the
+    /// errors of operations with different error types alike, as a command line does.
+    pub fn map_body<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Validation(v) => Error::Validation(v),
+            Error::InvalidRequest { operation, message } => {
+                Error::InvalidRequest { operation, message }
+            }
+            Error::Config { message } => Error::Config { message },
+            Error::Connect {
+                operation,
+                url,
+                cause,
+                attempts,
+                source,
+            } => Error::Connect {
+                operation,
+                url,
+                cause,
+                attempts,
+                source,
+            },
+            Error::Timeout {
+                operation,
+                method,
+                url,
+                sent,
+                after,
+                attempts,
+            } => Error::Timeout {
+                operation,
+                method,
+                url,
+                sent,
+                after,
+                attempts,
+            },
+            Error::Transport {
+                operation,
+                method,
+                url,
+                cause,
+                attempts,
+                source,
+            } => Error::Transport {
+                operation,
+                method,
+                url,
+                cause,
+                attempts,
+                source,
+            },
+            Error::Auth { status, message } => Error::Auth { status, message },
+            Error::Service {
+                operation,
+                status,
+                body,
+                raw,
+                messages,
+            } => Error::Service {
+                operation,
+                status,
+                body: f(body),
+                raw,
+                messages,
+            },
+            Error::UnexpectedResponse {
+                operation,
+                status,
+                raw,
+                messages,
+                location,
+            } => Error::UnexpectedResponse {
+                operation,
+                status,
+                raw,
+                messages,
+                location,
+            },
+            Error::Decode {
+                operation,
+                status,
+                raw,
+                source,
+            } => Error::Decode {
+                operation,
+                status,
+                raw,
+                source,
+            },
+        }
+    }
+}
+
 /// Whether repeating a request of this method has the effect of one call.
 pub(crate) fn is_idempotent(method: &Method) -> bool {
     [

@@ -13,6 +13,7 @@ mod auth;
 mod call;
 mod cause;
 pub mod check;
+pub mod command;
 mod error;
 mod messages;
 pub mod object;

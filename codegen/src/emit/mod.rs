@@ -8,6 +8,7 @@
 //! tokens and syntax tree of a whole module at once. The runtime is spelled in one
 //! place ([`rt`]), so moving it means changing one line.
 
+mod api;
 mod cli;
 mod client;
 mod operations;
@@ -65,7 +66,7 @@ fn runtime_import(_: &Api, _: usize) -> TokenStream {
 }
 
 /// The generated module, in order.
-pub const SECTIONS: [Section; 7] = [
+pub const SECTIONS: [Section; 8] = [
     Section {
         container: Container::Root,
         len: one,
@@ -116,6 +117,15 @@ pub const SECTIONS: [Section; 7] = [
         },
         len: operation_count,
         item: cli::emit_item,
+    },
+    Section {
+        container: Container::Module {
+            name: "api",
+            doc: " A command for every operation (the `cli` feature): clap arguments from its parameters and body, and what a command line needs to know of it.",
+            feature: Some("cli"),
+        },
+        len: api::item_count,
+        item: api::emit_item,
     },
 ];
 

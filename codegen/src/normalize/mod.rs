@@ -11,6 +11,7 @@ mod names;
 mod operations;
 mod types;
 
+pub(crate) use names::Namespace;
 pub use names::{is_version, operation_name, operation_names, NamingStyle};
 
 use serde_json::Value;

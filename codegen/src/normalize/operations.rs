@@ -21,7 +21,7 @@ use super::types::{constraints, docs, TypeBuilder};
 use crate::error::WarningKind;
 use crate::ir::{
     Body, Constraints, Docs, FormField, Operation, Paging, Param, ParamLocation, PathPart,
-    QueryStyle, Response, ResponseBody, Success, TypeRef, Waiter,
+    QueryStyle, Response, ResponseBody, Success, ThenWait, TypeRef, Waiter,
 };
 use crate::spec::{Node, Reference, Spec};
 
@@ -99,6 +99,7 @@ pub(super) fn build<'a>(
     let (names, mut methods) = unique_names(spec, &found, naming);
 
     let mut operations = Vec::new();
+    let mut nodes = Vec::new();
     let mut type_names = Namespace::default();
     let mut constants = Namespace::default();
     for (f, (name, builder, stream)) in found.into_iter().zip(names) {
@@ -135,12 +136,82 @@ pub(super) fn build<'a>(
             paging: None,
             select_all: None,
             waiters: Vec::new(),
+            then_wait: Vec::new(),
         };
         ctx.extensions(&mut operation, types, stream);
         operation.waiters = ctx.waiters(&operation, &mut methods, &mut constants);
         operations.push(operation);
+        nodes.push(f.op);
     }
+    link_waits(spec, &nodes, &mut operations, types);
     operations
+}
+
+/// `x-migrate-wait` on operations whose answer starts work (`{status, waiter, id}`, or a
+/// list of them): each names a declared waiter, whose operation must take that one id.
+fn link_waits(
+    spec: &Spec<'_>,
+    nodes: &[Node<'_>],
+    operations: &mut [Operation],
+    types: &TypeBuilder<'_, '_>,
+) {
+    let mut by_name: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for (o, op) in operations.iter().enumerate() {
+        for (w, waiter) in op.waiters.iter().enumerate() {
+            by_name.insert(waiter.name.clone(), (o, w));
+        }
+    }
+    for (o, node) in nodes.iter().enumerate() {
+        let Some(declared) = node.get("x-migrate-wait") else {
+            continue;
+        };
+        let declarations = if declared.value.is_array() {
+            node.items(spec, "x-migrate-wait")
+        } else {
+            vec![declared]
+        };
+        for d in declarations {
+            let name = d.str(spec, "waiter").map(method_name);
+            let id = d.str(spec, "id").unwrap_or("/id").to_string();
+            let status = d.count(spec, "status").and_then(|s| u16::try_from(s).ok());
+            let target = name.as_ref().and_then(|n| by_name.get(n)).copied();
+            let Some((operation, waiter)) = target else {
+                spec.warn(
+                    WarningKind::Extension,
+                    &d.at,
+                    format!(
+                        "x-migrate-wait names waiter {:?}, which no operation declares; ignored",
+                        name.unwrap_or_default()
+                    ),
+                );
+                continue;
+            };
+            let polled = &operations[operation];
+            let takes_one_id = polled.params.iter().filter(|p| p.positional).count() == 1
+                && polled
+                    .params
+                    .iter()
+                    .any(|p| p.positional && types.is_text(&p.ty))
+                && polled.body.is_none();
+            if !takes_one_id || !id.starts_with('/') {
+                spec.warn(
+                    WarningKind::Extension,
+                    &d.at,
+                    format!(
+                        "x-migrate-wait: waiter {} polls {}, which must take exactly one id (and `id` must be a JSON pointer); ignored",
+                        polled.waiters[waiter].name, polled.name
+                    ),
+                );
+                continue;
+            }
+            operations[o].then_wait.push(ThenWait {
+                status,
+                operation,
+                waiter,
+                id,
+            });
+        }
+    }
 }
 
 /// The method, builder and stream names of every operation: the `operationId` when

@@ -1064,6 +1064,22 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
         }
     }
 
+    /// Whether the type is text (a string, or an alias of one).
+    pub(super) fn is_text(&self, ty: &TypeRef) -> bool {
+        let mut ty = ty;
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::String => return true,
+                TypeRef::Named(id) => match &self.types[id.0].kind {
+                    TypeKind::Alias(inner) => ty = inner,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
+    }
+
     /// Whether values of the type are JSON objects (structs, maps, free-form values):
     /// parameters of such types are sent as pairs rather than as text.
     pub(super) fn is_object(&self, ty: &TypeRef) -> bool {
