@@ -19,6 +19,63 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Api, Docs, TypeRef};
 
+/// Every item of the runtime that generated code may name (as `rt::…`, up to the first
+/// type or trait of the path): the contract between the generator and
+/// `migrate-runtime`, listed in `docs/runtime-contract.md` too. A test checks that the
+/// generated code names nothing else and that the contract documents each.
+pub const RUNTIME_ITEMS: &[&str] = &[
+    "rt::BoxStream",
+    "rt::Bytes",
+    "rt::DateTime",
+    "rt::Error",
+    "rt::Method",
+    "rt::Multipart",
+    "rt::Request",
+    "rt::Response",
+    "rt::Secret",
+    "rt::StringEnum",
+    "rt::Transport",
+    "rt::Validate",
+    "rt::ValidationError",
+    "rt::call",
+    "rt::check::items",
+    "rt::check::known_enum",
+    "rt::check::max_items",
+    "rt::check::max_length",
+    "rt::check::maximum",
+    "rt::check::min_items",
+    "rt::check::min_length",
+    "rt::check::minimum",
+    "rt::check::pattern",
+    "rt::command::Info",
+    "rt::command::Paging",
+    "rt::command::ThenWait",
+    "rt::command::any_body",
+    "rt::command::body",
+    "rt::command::flag",
+    "rt::command::json_flag",
+    "rt::encode_path",
+    "rt::object::Writer",
+    "rt::object::read",
+    "rt::pairs",
+    "rt::paging::content_range",
+    "rt::paging::next_link",
+    "rt::string_enum::deserialize",
+    "rt::string_enum::serialize",
+    "rt::text",
+    "rt::union::Shape",
+    "rt::union::decode",
+    "rt::union::read",
+    "rt::union::read_tagged",
+    "rt::union::write_tagged",
+    "rt::wait::Progress",
+    "rt::wait::WaitError",
+    "rt::wait::WaitOptions",
+    "rt::waiter::Finished",
+    "rt::waiter::Rule",
+    "rt::waiter::declared",
+];
+
 /// What a section's items sit in.
 #[derive(Debug, Clone, Copy)]
 pub enum Container {

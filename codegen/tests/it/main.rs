@@ -1,6 +1,7 @@
 //! Integration tests of the generator: one binary, one module per area.
 
 mod compile;
+mod contract;
 mod errors;
 mod fuzz;
 mod naming;
