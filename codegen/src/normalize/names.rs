@@ -276,14 +276,17 @@ fn meaningful(segments: &[Segment]) -> Vec<Segment> {
 /// spec (which methods a path has is part of the rule). Names may repeat; the caller
 /// tells repeats apart.
 pub fn operation_names(style: NamingStyle, operations: &[(&str, &str)]) -> Vec<String> {
+    // Paths where every operation is a POST.
+    let mut only_posts: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
+    for (method, path) in operations {
+        let entry = only_posts.entry(path).or_insert(true);
+        *entry &= method.eq_ignore_ascii_case("post");
+    }
     operations
         .iter()
         .map(|(method, path)| {
             let own = meaningful(&segments(path));
-            let only_post = operations
-                .iter()
-                .filter(|(_, p)| p == path)
-                .all(|(m, _)| m.eq_ignore_ascii_case("post"));
+            let only_post = only_posts.get(path).copied().unwrap_or(true);
             match style {
                 NamingStyle::ResourceAction => resource_action(method, &own, only_post),
                 NamingStyle::MethodPath => method_path(method, &own),
