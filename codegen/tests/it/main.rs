@@ -5,6 +5,7 @@ mod contract;
 mod errors;
 mod fuzz;
 mod naming;
+mod roundtrip;
 mod snapshots;
 
 use std::path::{Path, PathBuf};
