@@ -12,10 +12,12 @@
 //! 5. [`emit`]: → tokens; [`format`]: → formatted Rust source.
 //!
 //! [`generate`] runs stages 1–5 for one spec; [`crate_files`] lays out a
-//! standalone crate from one or more generated modules.
+//! standalone crate from one or more generated modules. [`model`] runs stages 1–4, and
+//! [`diff`] compares the models of two specs as the Rust APIs they give.
 
 #![deny(missing_docs)]
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod format;
@@ -132,7 +134,27 @@ impl Stats {
 /// error with [`Options::strict`]); only input that cannot be a spec at all is an
 /// error. Never panics: a bug that would panic is reported as an error instead.
 pub fn generate(spec: &Source, overlays: &[Source], options: &Options) -> Result<Generated, Error> {
-    match std::panic::catch_unwind(|| generate_inner(spec, overlays, options)) {
+    unwound(spec, || generate_inner(spec, overlays, options))
+}
+
+/// The intermediate model of `spec` after applying `overlays` (stages 1–4, what
+/// [`generate`] emits), with the warnings of reading it: for tools that look at the
+/// API a spec gives without writing it out, such as [`diff`].
+///
+/// Errors, warnings and [`Options::strict`] are those of [`generate`]; never panics.
+pub fn model(
+    spec: &Source,
+    overlays: &[Source],
+    options: &Options,
+) -> Result<(ir::Api, Vec<Warning>), Error> {
+    unwound(spec, || {
+        model_inner(spec, overlays, options).map(|(api, warnings, _)| (api, warnings))
+    })
+}
+
+/// Runs `run`, turning a panic (a bug) into an error about `spec`.
+fn unwound<T>(spec: &Source, run: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
         Ok(result) => result,
         Err(panic) => {
             let what = panic
@@ -148,11 +170,11 @@ pub fn generate(spec: &Source, overlays: &[Source], options: &Options) -> Result
     }
 }
 
-fn generate_inner(
+fn model_inner(
     spec: &Source,
     overlays: &[Source],
     options: &Options,
-) -> Result<Generated, Error> {
+) -> Result<(ir::Api, Vec<Warning>, Dialect), Error> {
     let file = spec.name.as_str();
     let mut warnings = Vec::new();
     let mut document = load::parse(spec)?;
@@ -171,10 +193,6 @@ fn generate_inner(
     // A schema reached from several places is read once per place; say each thing once.
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|w| seen.insert(w.to_string()));
-    // The document is not needed past the IR; freeing it first lets emitting and
-    // formatting reuse its memory.
-    drop(reader);
-    drop(upgraded);
     if options.strict {
         let mut errors = warnings.iter().filter(|w| !w.kind.is_note()).cloned();
         if let Some(first) = errors.next() {
@@ -192,6 +210,18 @@ fn generate_inner(
             });
         }
     }
+    Ok((api, warnings, dialect))
+}
+
+fn generate_inner(
+    spec: &Source,
+    overlays: &[Source],
+    options: &Options,
+) -> Result<Generated, Error> {
+    let file = spec.name.as_str();
+    // The document is freed inside `model_inner`, before emitting, so that emitting and
+    // formatting can reuse its memory.
+    let (api, warnings, dialect) = model_inner(spec, overlays, options)?;
     let code = format::format_sections(file, &api, &emit::SECTIONS)?;
     let stats = Stats::of(&api);
     Ok(Generated {
