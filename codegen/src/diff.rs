@@ -287,6 +287,9 @@ impl Directions {
 pub(crate) struct Pending {
     pub change: Change,
     pub breaks: Breaks,
+    /// The detail when [`Breaks::InRequests`] decides the change does not break (no
+    /// request carries the type); `change.detail` is the one when it does.
+    pub otherwise: Option<String>,
 }
 
 /// A pair of same-named types, one per side.

@@ -54,6 +54,48 @@ enum Command {
         #[arg(long, hide = true)]
         measure: bool,
     },
+    /// Compare the Rust APIs two specs generate (methods, arguments, structs, enums,
+    /// return types) and list each change with whether it breaks callers. Exit code:
+    /// 0, or 1 with `--fail-on breaking` when a change breaks; 2 when a spec cannot be
+    /// read.
+    Diff {
+        /// The spec of the version callers use now.
+        #[arg(value_name = "OLD_SPEC")]
+        old: String,
+        /// The spec of the version to compare it with.
+        #[arg(value_name = "NEW_SPEC")]
+        new: String,
+        /// An OpenAPI Overlay 1.0 file applied to both specs (repeatable, in order).
+        #[arg(long = "overlay", value_name = "FILE")]
+        overlays: Vec<String>,
+        /// How to write the report.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with code 1 when a change of this class is found.
+        #[arg(long, value_enum, value_name = "CLASS")]
+        fail_on: Option<FailOn>,
+        /// How to name operations that have no operationId (both specs).
+        #[arg(long, value_enum, default_value_t = Naming::ResourceAction)]
+        naming: Naming,
+    },
+}
+
+/// `diff --format` values.
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// Breaking changes, then the others, then counts by kind.
+    Text,
+    /// The same as Markdown tables.
+    Markdown,
+    /// Every change with all its fields.
+    Json,
+}
+
+/// `diff --fail-on` values.
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Any change that breaks callers.
+    Breaking,
 }
 
 /// The specs and how to read them, shared by every command.
@@ -152,6 +194,14 @@ impl Input {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
+        Command::Diff {
+            old,
+            new,
+            overlays,
+            format,
+            fail_on,
+            naming,
+        } => return diff_command(&old, &new, &overlays, format, fail_on, naming),
         Command::Generate {
             input,
             out,
@@ -244,6 +294,85 @@ fn run(input: &Input, out: &Path, name: &str, runtime_path: Option<String>) -> R
         started.elapsed().as_millis()
     );
     Ok(())
+}
+
+/// `migrate-codegen diff`: 2 when a spec or overlay cannot be read or is no spec, 1 when
+/// `--fail-on breaking` finds a breaking change, else 0.
+fn diff_command(
+    old: &str,
+    new: &str,
+    overlays: &[String],
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    naming: Naming,
+) -> ExitCode {
+    use std::io::Write;
+    let read = |flag: &str, path: &str| -> Result<Source, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("{flag}{path}: cannot read: {e}"))?;
+        Source::from_bytes(path.to_string(), bytes).map_err(|e| e.to_string())
+    };
+    let options = Options {
+        naming: match naming {
+            Naming::ResourceAction => NamingStyle::ResourceAction,
+            Naming::MethodPath => NamingStyle::MethodPath,
+        },
+        ..Options::default()
+    };
+    let models = (|| -> Result<_, String> {
+        let overlays = overlays
+            .iter()
+            .map(|o| read("--overlay ", o))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut models = Vec::new();
+        for path in [old, new] {
+            let spec = read("", path)?;
+            let (api, warnings) =
+                migrate_codegen::model(&spec, &overlays, &options).map_err(|e| e.to_string())?;
+            if !warnings.is_empty() {
+                eprintln!(
+                    "{path}: {} warnings and notes ({}); `migrate-codegen generate` lists them",
+                    warnings.len(),
+                    migrate_codegen::summary(&warnings)
+                );
+            }
+            models.push(api);
+        }
+        Ok(models)
+    })();
+    let models = match models {
+        Ok(models) => models,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = migrate_codegen::diff::diff(&models[0], old, &models[1], new);
+    let text = match format {
+        DiffFormat::Text => migrate_codegen::diff::report::text(&report),
+        DiffFormat::Markdown => migrate_codegen::diff::report::markdown(&report),
+        DiffFormat::Json => {
+            let mut json =
+                serde_json::to_string_pretty(&migrate_codegen::diff::report::json(&report))
+                    .unwrap_or_default();
+            json.push('\n');
+            json
+        }
+    };
+    // A closed pipe (`| head`) ends the output, not the program's verdict.
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match fail_on {
+        Some(FailOn::Breaking) if report.breaking() > 0 => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 /// `name=path` → (name, path); `path` → (its file stem up to the first dot, path).

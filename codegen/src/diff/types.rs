@@ -259,7 +259,12 @@ impl<'a> Walk<'a> {
                 .iter()
                 .map(|i| display_name(&self.new.operations[i].name))
                 .collect();
-            for Pending { mut change, breaks } in result.pending {
+            for Pending {
+                mut change,
+                breaks,
+                otherwise,
+            } in result.pending
+            {
                 change.breaking = match breaks {
                     Breaks::Always => true,
                     Breaks::Never => false,
@@ -267,6 +272,9 @@ impl<'a> Walk<'a> {
                     Breaks::OnlyInRequests(breaking) if reach.dirs.request => breaking,
                     Breaks::OnlyInRequests(_) => continue,
                 };
+                if let (false, Some(otherwise)) = (change.breaking, otherwise) {
+                    change.detail = otherwise;
+                }
                 let mut path = reach.path.clone();
                 path.append(&mut change.path);
                 change.path = path;
@@ -355,7 +363,15 @@ impl At<'_, '_> {
                 operations: Vec::new(),
             },
             breaks,
+            otherwise: None,
         });
+    }
+
+    /// The detail of the last change when no request carries the type.
+    fn otherwise(&mut self, detail: &str) {
+        if let Some(last) = self.out.pending.last_mut() {
+            last.otherwise = Some(detail.to_string());
+        }
     }
 
     fn deprecation(&mut self, old: &Option<String>, new: &Option<String>, field: Option<&str>) {
@@ -389,10 +405,7 @@ impl At<'_, '_> {
                 continue;
             }
             let (breaks, why) = if !f.optional {
-                (
-                    Breaks::InRequests,
-                    "required: requests must set it; responses just carry it",
-                )
+                (Breaks::InRequests, "required: requests must set it")
             } else if had_default {
                 (
                     Breaks::Never,
@@ -413,6 +426,7 @@ impl At<'_, '_> {
                 Some(format!("{}: {}", f.name, field_rust(walk.new, f))),
                 why.into(),
             );
+            self.otherwise("a new field callers read");
         }
         for f in &old.fields {
             if !new.fields.iter().any(|n| n.name == f.name) {
@@ -434,19 +448,26 @@ impl At<'_, '_> {
         }
         const REST: &str = "additional_properties";
         match (&old.additional, &new.additional) {
-            (None, Some(n)) => self.push(
-                ChangeKind::FieldAdded,
-                if had_default {
-                    Breaks::Never
+            (None, Some(n)) => {
+                let (breaks, why) = if had_default {
+                    (Breaks::Never, "`..Default::default()` leaves it empty")
                 } else {
-                    Breaks::InRequests
-                },
-                Some(REST),
-                vec![REST.into()],
-                None,
-                Some(format!("{REST}: BTreeMap<String, {}>", walk.new_rust(n))),
-                "properties the spec does not name are kept".into(),
-            ),
+                    (
+                        Breaks::InRequests,
+                        "the struct has no Default: request struct literals must name it",
+                    )
+                };
+                self.push(
+                    ChangeKind::FieldAdded,
+                    breaks,
+                    Some(REST),
+                    vec![REST.into()],
+                    None,
+                    Some(format!("{REST}: BTreeMap<String, {}>", walk.new_rust(n))),
+                    format!("properties the spec does not name are kept; {why}"),
+                );
+                self.otherwise("properties the spec does not name are kept for callers to read");
+            }
             (Some(o), None) => self.push(
                 ChangeKind::FieldRemoved,
                 Breaks::Always,
@@ -488,6 +509,11 @@ impl At<'_, '_> {
                 Some(if has_default { "Default" } else { "no Default" }.into()),
                 why.into(),
             );
+            if had_default {
+                self.otherwise(
+                    "no longer derives Default, and no request of the compared operations carries it",
+                );
+            }
         }
         if old.select_all != new.select_all {
             let (breaks, why) = if old.select_all {
