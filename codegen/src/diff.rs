@@ -292,6 +292,24 @@ pub(crate) struct Pending {
     pub otherwise: Option<String>,
 }
 
+/// What a change in deprecation means for callers, when there is one.
+pub(crate) fn deprecation(old: &Option<String>, new: &Option<String>) -> Option<String> {
+    match (old, new) {
+        (None, Some(note)) => {
+            let note = if note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({note})")
+            };
+            Some(format!(
+                "now #[deprecated]{note}: uses of it warn, an error under -D warnings"
+            ))
+        }
+        (Some(_), None) => Some("no longer deprecated".into()),
+        _ => None,
+    }
+}
+
 /// A pair of same-named types, one per side.
 pub(crate) type Pair = (TypeId, TypeId);
 

@@ -102,7 +102,10 @@ pub(super) fn compare(walk: &mut Walk<'_>) -> Vec<Change> {
                 None,
                 Some(display_name(&old_op.name)),
                 Some(name.clone()),
-                format!("{} is another method{stream}", signature(new_op)),
+                format!(
+                    "the same endpoint ({}) under another method name{stream}",
+                    signature(new_op)
+                ),
             );
         }
         if key(old_op) != key(new_op) {
@@ -437,11 +440,17 @@ impl OpDiff<'_, '_> {
                 why,
             );
         }
-        let wire = |p: &Param| format!("{} {} ({:?})", location(p.location), p.wire_name, p.style);
-        if o.location != n.location
-            || o.wire_name != n.wire_name
-            || (o.style != n.style && !(pairs.0 || pairs.1))
-        {
+        // A renamed path argument is sent under its new name: that is the rename.
+        let wire_name_moved = o.wire_name != n.wire_name && o.name == n.name;
+        let style_moved = o.style != n.style && !(pairs.0 || pairs.1);
+        if o.location != n.location || wire_name_moved || style_moved {
+            let wire = |p: &Param| {
+                let mut text = format!("{} {}", location(p.location), p.wire_name);
+                if style_moved {
+                    text.push_str(&format!(" ({})", style(p.style)));
+                }
+                text
+            };
             self.push(
                 ChangeKind::ParameterWireChanged,
                 false,
@@ -862,20 +871,15 @@ impl OpDiff<'_, '_> {
     }
 
     fn deprecation(&mut self, old: &Operation, new: &Operation) {
-        if old.docs.deprecated.is_some() != new.docs.deprecated.is_some() {
-            let why = if new.docs.deprecated.is_some() {
-                "now #[deprecated]: calls warn (an error under -D warnings)"
-            } else {
-                "no longer deprecated"
-            };
+        if let Some(detail) = super::deprecation(&old.docs.deprecated, &new.docs.deprecated) {
             self.push(
                 ChangeKind::DeprecationChanged,
                 false,
                 None,
                 None,
-                old.docs.deprecated.clone(),
-                new.docs.deprecated.clone(),
-                why.into(),
+                None,
+                None,
+                detail,
             );
         }
     }
@@ -907,6 +911,17 @@ fn paging_facts(paging: &Paging) -> PagingFacts<'_> {
                 ),
             ],
         },
+    }
+}
+
+fn style(style: QueryStyle) -> String {
+    match style {
+        QueryStyle::Plain(c) => format!("joined by {c:?}"),
+        QueryStyle::Repeated => "repeated".into(),
+        QueryStyle::Json => "as JSON".into(),
+        QueryStyle::Pairs => "pairs".into(),
+        QueryStyle::DeepObject => "deepObject".into(),
+        QueryStyle::Exploded => "exploded".into(),
     }
 }
 

@@ -48,7 +48,8 @@ pub fn text(report: &Report) -> String {
 
 /// The report as Markdown: a summary table and one table of changes per group.
 pub fn markdown(report: &Report) -> String {
-    let mut out = format!("## {}\n", header(report).trim_end().replace('\n', "\n\n"));
+    let (from, to, verdict) = header_parts(report);
+    let mut out = format!("## Rust API changes\n\nFrom {from}\nto {to}.\n\n{verdict}\n");
     if !report.changes.is_empty() {
         out.push_str("\n| kind | all | breaking |\n|---|---:|---:|\n");
         for (kind, all, breaking) in report.by_kind() {
@@ -120,37 +121,44 @@ pub fn json(report: &Report) -> Value {
 }
 
 fn header(report: &Report) -> String {
+    let (from, to, verdict) = header_parts(report);
+    format!("Rust API changes from {from}\n  to {to}\n{verdict}\n")
+}
+
+/// The two sides and the verdict (`3 changes, 1 breaking.`).
+fn header_parts(report: &Report) -> (String, String, String) {
     let side = |s: &super::Side| {
         format!(
             "{} ({} {}, {} operations, {} types)",
             s.file, s.title, s.version, s.operations, s.types
         )
     };
-    let mut out = format!(
-        "Rust API changes from {}\n  to {}\n",
-        side(&report.old),
-        side(&report.new)
-    );
-    if report.changes.is_empty() {
-        out.push_str("No changes: the generated client's API is the same.\n");
+    let n = report.changes.len();
+    let verdict = if n == 0 {
+        "No changes: the generated client's API is the same.".to_string()
     } else {
-        out.push_str(&format!(
-            "{} changes, {} breaking.\n",
-            report.changes.len(),
+        format!(
+            "{n} change{}, {} breaking.",
+            if n == 1 { "" } else { "s" },
             report.breaking()
-        ));
-    }
-    out
+        )
+    };
+    (side(&report.old), side(&report.new), verdict)
 }
 
 /// What the change is about: `ImportSessionCreate.name at import_session_create body →
 /// name`, or the operation's path for an operation-level change.
 fn subject(change: &Change) -> String {
     let at = change.path_text();
+    let at = if at.is_empty() {
+        String::new()
+    } else {
+        format!(" (at {at})")
+    };
     match (&change.type_name, &change.field) {
-        (Some(ty), Some(field)) => format!("{ty}.{field} (at {at})"),
-        (Some(ty), None) => format!("{ty} (at {at})"),
-        _ => at,
+        (Some(ty), Some(field)) => format!("{ty}.{field}{at}"),
+        (Some(ty), None) => format!("{ty}{at}"),
+        _ => change.path_text(),
     }
 }
 

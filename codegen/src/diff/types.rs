@@ -272,7 +272,9 @@ impl<'a> Walk<'a> {
                     Breaks::OnlyInRequests(breaking) if reach.dirs.request => breaking,
                     Breaks::OnlyInRequests(_) => continue,
                 };
-                if let (false, Some(otherwise)) = (change.breaking, otherwise) {
+                if let (Breaks::InRequests, false, Some(otherwise)) =
+                    (breaks, change.breaking, otherwise)
+                {
                     change.detail = otherwise;
                 }
                 let mut path = reach.path.clone();
@@ -375,23 +377,15 @@ impl At<'_, '_> {
     }
 
     fn deprecation(&mut self, old: &Option<String>, new: &Option<String>, field: Option<&str>) {
-        if old.is_some() != new.is_some() {
-            let (detail, breaks) = if new.is_some() {
-                (
-                    "now #[deprecated]: uses warn (an error under -D warnings)",
-                    Breaks::Never,
-                )
-            } else {
-                ("no longer deprecated", Breaks::Never)
-            };
+        if let Some(detail) = super::deprecation(old, new) {
             self.push(
                 ChangeKind::DeprecationChanged,
-                breaks,
+                Breaks::Never,
                 field,
                 field.map(|f| vec![f.to_string()]).unwrap_or_default(),
-                old.clone(),
-                new.clone(),
-                detail.into(),
+                None,
+                None,
+                detail,
             );
         }
     }
@@ -443,7 +437,7 @@ impl At<'_, '_> {
         }
         for o in &old.fields {
             if let Some(n) = new.fields.iter().find(|n| n.name == o.name) {
-                self.field(o, n);
+                self.field(o, n, new_def.in_response && !old_def.in_response);
             }
         }
         const REST: &str = "additional_properties";
@@ -544,7 +538,8 @@ impl At<'_, '_> {
         }
     }
 
-    fn field(&mut self, o: &Field, n: &Field) {
+    /// `now_read`: the type is read from responses now and was not before.
+    fn field(&mut self, o: &Field, n: &Field, now_read: bool) {
         let walk = self.walk;
         let name = n.name.as_str();
         let (old_ty, new_ty) = (field_rust(walk.old, o), field_rust(walk.new, n));
@@ -577,8 +572,10 @@ impl At<'_, '_> {
                         (false, true) => {
                             "now optional: readers must handle None, requests wrap it in Some"
                         }
-                        (true, false) => "now required but may be null: None is sent as null",
-                        (false, false) => "now optional: None is left out rather than sent as null",
+                        (true, false) => "now required but may be null; the Rust type is the same",
+                        (false, false) => {
+                            "now optional rather than required but nullable; the Rust type is the same"
+                        }
                     };
                     self.push(
                         ChangeKind::FieldRequirednessChanged,
@@ -599,8 +596,10 @@ impl At<'_, '_> {
                         "boxed or unboxed (a cycle through it was broken elsewhere)"
                     } else if n.clearable && !o.clearable {
                         "may now be sent as null: Some(None) clears it"
+                    } else if o.clearable && !n.clearable && now_read {
+                        "can no longer be sent as null: the type is now also read from responses"
                     } else if o.clearable && !n.clearable {
-                        "can no longer be sent as null (the type is now also read from responses)"
+                        "no longer nullable: can no longer be sent as null"
                     } else if rust_changed {
                         "may now be null: readers must handle None"
                     } else {
