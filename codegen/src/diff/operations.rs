@@ -507,6 +507,7 @@ impl OpDiff<'_, '_> {
             ),
             (Some(Body::Json(o)), Some(Body::Json(n))) => {
                 if !self.place(o, n, Directions::REQUEST, "body") {
+                    let hint = self.walk.renamed(o, n);
                     self.push(
                         ChangeKind::BodyChanged,
                         true,
@@ -514,7 +515,7 @@ impl OpDiff<'_, '_> {
                         Some("body"),
                         Some(rust(walk_old, o)),
                         Some(rust(walk_new, n)),
-                        "a body of another Rust type".into(),
+                        format!("a body of another Rust type{hint}"),
                     );
                 }
             }
@@ -564,9 +565,9 @@ impl OpDiff<'_, '_> {
         let ty = |api: &Api, f: &FormField| {
             let t = rust(api, &f.ty);
             if f.required {
-                t
+                format!("{}: {t}", f.name)
             } else {
-                format!("Option<{t}>")
+                format!("{}: Option<{t}>", f.name)
             }
         };
         let (api_old, api_new) = (self.walk.old, self.walk.new);

@@ -171,6 +171,22 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// When `old` and `new` name different types and the old one is not generated any
+    /// more while the new one was not before: words saying it looks renamed.
+    pub(crate) fn renamed(&self, old: &TypeRef, new: &TypeRef) -> String {
+        let named = |api: &'a Api, ty: &TypeRef| match ty {
+            TypeRef::Named(id) => api.types.get(id.0).map(|t| t.name.as_str()),
+            _ => None,
+        };
+        let exists = |api: &Api, name: &str| api.types.iter().any(|t| t.name == name);
+        match (named(self.old, old), named(self.new, new)) {
+            (Some(o), Some(n)) if !exists(self.new, o) && !exists(self.old, n) => {
+                format!(" (`{o}` is no longer generated and `{n}` is new: a renamed type)")
+            }
+            _ => String::new(),
+        }
+    }
+
     /// The Rust type of `ty` in the old API, as a caller writes it.
     pub(crate) fn old_rust(&self, ty: &TypeRef) -> String {
         rust(self.old, ty)
@@ -551,7 +567,7 @@ impl At<'_, '_> {
                 vec![name.into()],
                 Some(old_ty),
                 Some(new_ty),
-                "another Rust type".into(),
+                format!("another Rust type{}", walk.renamed(&o.ty, &n.ty)),
             ),
             Some(children) => {
                 self.children(name, children);
@@ -656,7 +672,24 @@ impl At<'_, '_> {
 
     fn enums(&mut self, old: &Enum, new: &Enum) {
         for v in &new.variants {
+            let taken = old
+                .variants
+                .iter()
+                .find(|o| o.name == v.name && o.wire_name != v.wire_name);
             match old.variants.iter().find(|o| o.wire_name == v.wire_name) {
+                None if taken.is_some() => self.push(
+                    ChangeKind::EnumValueAdded,
+                    Breaks::Always,
+                    Some(&v.wire_name),
+                    vec![v.wire_name.clone()],
+                    None,
+                    Some(v.name.clone()),
+                    format!(
+                        "`{}` meant `{}` before: code that names it compiles and means another value",
+                        v.name,
+                        taken.map_or("", |t| t.wire_name.as_str())
+                    ),
+                ),
                 None => self.push(
                     ChangeKind::EnumValueAdded,
                     Breaks::Never,
@@ -768,7 +801,10 @@ impl At<'_, '_> {
                     vec![n.name.clone()],
                     Some(variant_rust(walk.old, o)),
                     Some(variant_rust(walk.new, n)),
-                    "the variant holds another Rust type".into(),
+                    format!(
+                        "the variant holds another Rust type{}",
+                        walk.renamed(&o.ty, &n.ty)
+                    ),
                 ),
             }
             if o.tags != n.tags && new.tag.is_some() && old.tag == new.tag {

@@ -2,6 +2,7 @@
 
 mod compile;
 mod contract;
+mod diff;
 mod errors;
 mod fuzz;
 mod naming;
