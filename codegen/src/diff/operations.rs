@@ -129,37 +129,36 @@ pub(super) fn compare(walk: &mut Walk<'_>) -> Vec<Change> {
 /// For each operation of `new`, its match in `old`: by method and path template, then
 /// by name.
 fn match_operations(old: &Api, new: &Api) -> Vec<Option<usize>> {
-    let count = |api: &Api| {
-        let mut n: HashMap<(String, String), usize> = HashMap::new();
-        for op in &api.operations {
-            *n.entry(key(op)).or_default() += 1;
+    // Each key with the operations that have it, per side.
+    let index = |api: &Api| {
+        let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+        for (i, op) in api.operations.iter().enumerate() {
+            by_key.entry(key(op)).or_default().push(i);
         }
-        n
+        by_key
     };
-    let (old_keys, new_keys) = (count(old), count(new));
+    let (old_keys, new_keys) = (index(old), index(new));
     let mut taken = vec![false; old.operations.len()];
     let mut matched: Vec<Option<usize>> = vec![None; new.operations.len()];
     // A key two operations share on one side (paths that differ only in parameter
     // names) cannot say which is which: those are matched by name.
-    for (n, op) in new.operations.iter().enumerate() {
-        let k = key(op);
-        if new_keys.get(&k) != Some(&1) || old_keys.get(&k) != Some(&1) {
-            continue;
+    for (k, news) in &new_keys {
+        if let ([n], Some([o])) = (news.as_slice(), old_keys.get(k).map(Vec::as_slice)) {
+            taken[*o] = true;
+            matched[*n] = Some(*o);
         }
-        if let Some(o) = old.operations.iter().position(|o| key(o) == k) {
-            taken[o] = true;
-            matched[n] = Some(o);
+    }
+    let mut old_names: HashMap<&str, usize> = HashMap::new();
+    for (o, op) in old.operations.iter().enumerate() {
+        if !taken[o] {
+            old_names.entry(op.name.as_str()).or_insert(o);
         }
     }
     for (n, op) in new.operations.iter().enumerate() {
-        if matched[n].is_some() {
-            continue;
-        }
-        if let Some(o) =
-            (0..old.operations.len()).find(|o| !taken[*o] && old.operations[*o].name == op.name)
-        {
-            taken[o] = true;
-            matched[n] = Some(o);
+        if matched[n].is_none() {
+            if let Some(o) = old_names.remove(op.name.as_str()) {
+                matched[n] = Some(o);
+            }
         }
     }
     matched
