@@ -612,6 +612,34 @@ fn every_spec_against_itself_has_no_changes() {
     }
 }
 
+/// Specs that have nothing to do with each other still compare: every fixture against
+/// the next one (and the shipped specs among themselves), both ways, every change
+/// naming what it concerns.
+#[test]
+fn unrelated_specs_compare() {
+    let mut specs = specs_in("specs/fixtures");
+    specs.extend(specs_in("specs"));
+    let sources: Vec<(Source, Vec<Source>)> =
+        specs.iter().map(|s| (source(s), overlays_for(s))).collect();
+    let mut compared = 0;
+    for (i, (a, a_overlays)) in sources.iter().enumerate() {
+        let (b, _) = &sources[(i + 1) % sources.len()];
+        for (old, new) in [(a, b), (b, a)] {
+            let report = report_between(old, new, a_overlays);
+            for change in &report.changes {
+                assert!(
+                    change.operation.is_some() || change.type_name.is_some(),
+                    "{} → {}: {change:?}",
+                    old.name,
+                    new.name
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared >= 40, "{compared}");
+}
+
 /// What is added one way is removed the other way, and a rename is renamed back.
 #[test]
 fn reversed_pairs_mirror_each_other() {
