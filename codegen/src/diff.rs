@@ -237,6 +237,16 @@ kinds! {
     PagingRemoved = "paging_removed",
     /// Paging of another kind, item type or settings.
     PagingChanged = "paging_changed",
+    /// A new waiter: a `wait_until_<name>` method and its rule.
+    WaiterAdded = "waiter_added",
+    /// A waiter that is gone.
+    WaiterRemoved = "waiter_removed",
+    /// A waiter that reads other states, counts other values as success or failure,
+    /// or pauses differently.
+    WaiterChanged = "waiter_changed",
+    /// Other work to wait for after the operation answers (the command line's
+    /// `x-migrate-wait`).
+    ThenWaitChanged = "then_wait_changed",
     /// `Client::BASE_PATH` changed.
     BasePathChanged = "base_path_changed",
 }

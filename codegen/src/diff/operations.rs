@@ -9,8 +9,8 @@
 //!
 //! A matched pair is compared part by part, one function per part in [`CHECKS`]:
 //! parameters (arguments and the `params` struct), the body, the success type and its
-//! statuses, the error type, paging and deprecation. A new part of the model (waiters,
-//! when `ir::Operation` gets them) is one more function there.
+//! statuses, the error type, paging, the waiters that poll it, what to wait for after
+//! it answers, and deprecation. A new part of the model is one more function there.
 
 use std::collections::HashMap;
 
@@ -18,20 +18,21 @@ use super::types::{constraint_changes, display_name, rust, Walk};
 use super::{Change, ChangeKind, Directions};
 use crate::ir::{
     Api, Body, FormField, Operation, Paging, Param, ParamLocation, QueryStyle, ResponseBody,
-    Success, TypeRef,
+    Success, TypeRef, Waiter,
 };
 
 /// How each part of a matched operation is compared.
 type Check = fn(&mut OpDiff<'_, '_>, &Operation, &Operation);
 
-/// The parts of an operation, in the order their changes are listed. Waiters go here
-/// when the model has them: compare what is polled and the states waited for.
-const CHECKS: [Check; 6] = [
+/// The parts of an operation, in the order their changes are listed.
+const CHECKS: [Check; 8] = [
     |d, o, n| d.params(o, n),
     |d, o, n| d.body(o, n),
     |d, o, n| d.success(o, n),
     |d, o, n| d.error(o, n),
     |d, o, n| d.paging(o, n),
+    |d, o, n| d.waiters(o, n),
+    |d, o, n| d.then_wait(o, n),
     |d, o, n| d.deprecation(o, n),
 ];
 
@@ -870,6 +871,120 @@ impl OpDiff<'_, '_> {
         }
     }
 
+    /// Waiters poll this operation through a `wait_until_<name>` method and a
+    /// `waiters::<NAME>` rule; matched by name.
+    fn waiters(&mut self, old: &Operation, new: &Operation) {
+        let named = |w: &Waiter| format!("{} (waiters::{})", w.method, w.constant);
+        for n in &new.waiters {
+            let place = format!("waiter {}", n.name);
+            let Some(o) = old.waiters.iter().find(|o| o.name == n.name) else {
+                self.push(
+                    ChangeKind::WaiterAdded,
+                    false,
+                    Some(&n.name),
+                    Some(&place),
+                    None,
+                    Some(named(n)),
+                    "a new method waits until the work is done".into(),
+                );
+                continue;
+            };
+            if named(o) != named(n) {
+                self.push(
+                    ChangeKind::WaiterChanged,
+                    true,
+                    Some(&n.name),
+                    Some(&place),
+                    Some(named(o)),
+                    Some(named(n)),
+                    "the waiter's method or rule constant has another name".into(),
+                );
+            }
+            // A state that ended the wait with success may now not, or end it as failed.
+            let success_lost = o.success.iter().any(|v| !n.success.contains(v));
+            let failure_new = n.failure.iter().any(|v| !o.failure.contains(v));
+            let stricter =
+                success_lost || failure_new || (n.unknown_is_failure && !o.unknown_is_failure);
+            if states(o) != states(n) {
+                let why = if stricter {
+                    "a state that ended the wait with success may now keep it waiting or end it as failed"
+                } else {
+                    "the wait reads other states; every state that ended it before still does"
+                };
+                self.push(
+                    ChangeKind::WaiterChanged,
+                    stricter,
+                    Some(&n.name),
+                    Some(&place),
+                    Some(states(o)),
+                    Some(states(n)),
+                    why.into(),
+                );
+            }
+            if timing(o) != timing(n) {
+                self.push(
+                    ChangeKind::WaiterChanged,
+                    false,
+                    Some(&n.name),
+                    Some(&place),
+                    Some(timing(o)),
+                    Some(timing(n)),
+                    "other default pauses, deadline or progress fields; the method is unchanged"
+                        .into(),
+                );
+            }
+        }
+        for o in &old.waiters {
+            if !new.waiters.iter().any(|n| n.name == o.name) {
+                self.push(
+                    ChangeKind::WaiterRemoved,
+                    true,
+                    Some(&o.name),
+                    Some(&format!("waiter {}", o.name)),
+                    Some(named(o)),
+                    None,
+                    "the wait method and its rule are gone".into(),
+                );
+            }
+        }
+    }
+
+    /// What the command line waits for after the operation answers (`x-migrate-wait`,
+    /// in the cli feature's `api::OPERATIONS`).
+    fn then_wait(&mut self, old: &Operation, new: &Operation) {
+        let follow_ups = |api: &Api, op: &Operation| -> Vec<String> {
+            op.then_wait
+                .iter()
+                .map(|t| {
+                    let waiter = api
+                        .operations
+                        .get(t.operation)
+                        .and_then(|polled| polled.waiters.get(t.waiter))
+                        .map_or("?", |w| w.name.as_str());
+                    let status = t
+                        .status
+                        .map_or("any success".to_string(), |s| s.to_string());
+                    format!("{status}: {waiter} on {}", t.id)
+                })
+                .collect()
+        };
+        let (before, after) = (
+            follow_ups(self.walk.old, old),
+            follow_ups(self.walk.new, new),
+        );
+        if before != after {
+            self.push(
+                ChangeKind::ThenWaitChanged,
+                false,
+                None,
+                Some("then wait"),
+                (!before.is_empty()).then(|| before.join(", ")),
+                (!after.is_empty()).then(|| after.join(", ")),
+                "the command line waits for other work after the operation answers".into(),
+            );
+        }
+    }
+
     fn deprecation(&mut self, old: &Operation, new: &Operation) {
         if let Some(detail) = super::deprecation(&old.docs.deprecated, &new.docs.deprecated) {
             self.push(
@@ -911,6 +1026,29 @@ fn paging_facts(paging: &Paging) -> PagingFacts<'_> {
                 ),
             ],
         },
+        Paging::NextLink {
+            items,
+            next,
+            rel,
+            item,
+        } => PagingFacts {
+            kind: "next-link",
+            item,
+            settings: vec![
+                format!("items at {items}"),
+                format!("next link at {next}"),
+                format!("rel {rel}"),
+            ],
+        },
+    }
+}
+
+/// Values as a list: `a, b`, or `none`.
+fn list(values: &[String]) -> String {
+    if values.is_empty() {
+        "none".into()
+    } else {
+        values.join(", ")
     }
 }
 
@@ -984,4 +1122,39 @@ fn success_rust(api: &Api, op: &Operation) -> String {
             op.response_type.as_deref().unwrap_or("()")
         ),
     }
+}
+
+/// What a waiter reads and what its values mean.
+fn states(w: &Waiter) -> String {
+    let mut text = format!(
+        "{}: success {}; failure {}",
+        w.state.join(" or "),
+        list(&w.success),
+        list(&w.failure)
+    );
+    if !w.pending.is_empty() {
+        text.push_str(&format!("; pending {}", list(&w.pending)));
+    }
+    if w.unknown_is_failure {
+        text.push_str("; other values fail");
+    }
+    text
+}
+
+/// A waiter's default pauses and deadline, and what it shows while waiting.
+fn timing(w: &Waiter) -> String {
+    let mut text = format!(
+        "pauses {}..{} ms, deadline {} s",
+        w.interval_ms, w.max_interval_ms, w.timeout_s
+    );
+    for (what, pointer) in [
+        ("progress", &w.progress),
+        ("detail", &w.detail),
+        ("messages", &w.messages),
+    ] {
+        if let Some(pointer) = pointer {
+            text.push_str(&format!(", {what} at {pointer}"));
+        }
+    }
+    text
 }

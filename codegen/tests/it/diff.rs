@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::{overlays_for, source, specs_in, vendor_spec};
 
-const PAIRS: [&str; 3] = ["operations", "types", "same"];
+const PAIRS: [&str; 4] = ["operations", "types", "waiters", "same"];
 
 fn pair_files(pair: &str) -> (String, String) {
     let dir = crate::root().join("specs/fixtures/diff");
@@ -591,6 +591,57 @@ fn types_pair_json() {
 }
 
 #[test]
+fn waiters_pair_json() {
+    let report = pair("waiters");
+    let expected = [
+        // Completed was success and still is, Skipped no longer: a wait may not end well.
+        ("waiter_changed", true, "job_instance_query", "", "job_done"),
+        // Only the deadline.
+        (
+            "waiter_changed",
+            false,
+            "job_instance_query",
+            "",
+            "job_done",
+        ),
+        (
+            "waiter_removed",
+            true,
+            "job_instance_query",
+            "",
+            "job_started",
+        ),
+        (
+            "waiter_added",
+            false,
+            "task_instance_query",
+            "",
+            "task_done",
+        ),
+        ("then_wait_changed", false, "volume_create", "", ""),
+        ("paging_changed", false, "message_collection_query", "", ""),
+    ];
+    for (kind, breaking, operation, ty, field) in expected {
+        has(&report, kind, breaking, operation, ty, field);
+    }
+    assert_eq!(
+        report.changes.len(),
+        expected.len(),
+        "{}",
+        report::text(&report)
+    );
+    let removed = report
+        .changes
+        .iter()
+        .find(|c| c.kind == ChangeKind::WaiterRemoved)
+        .expect("waiter_removed");
+    assert_eq!(
+        removed.old.as_deref(),
+        Some("wait_until_job_started (waiters::JOB_STARTED)")
+    );
+}
+
+#[test]
 fn the_same_api_in_other_words_has_no_changes() {
     let report = pair("same");
     assert!(report.changes.is_empty(), "{}", report::text(&report));
@@ -650,11 +701,12 @@ fn reversed_pairs_mirror_each_other() {
         ("union_variant_added", "union_variant_removed"),
         ("body_added", "body_removed"),
         ("paging_added", "paging_removed"),
+        ("waiter_added", "waiter_removed"),
         ("constraint_tightened", "constraint_loosened"),
         ("operation_renamed", "operation_renamed"),
         ("parameter_order_changed", "parameter_order_changed"),
     ];
-    for name in ["operations", "types"] {
+    for name in ["operations", "types", "waiters"] {
         let (old, new) = pair_files(name);
         let forward = report_between(&source(&old), &source(&new), &[]);
         let backward = report_between(&source(&new), &source(&old), &[]);
