@@ -1,6 +1,6 @@
-//! `migrate-codegen`: writes a standalone client crate from specs, or says what specs
-//! hold (`inspect`). This file and `inspect.rs` are the binary, the only place that
-//! touches the filesystem.
+//! `migrate-codegen`: writes a standalone client crate from specs, says what specs
+//! hold (`inspect`), or what changes for callers between two (`diff`). This file and
+//! `inspect.rs` are the binary, the only place that touches the filesystem.
 
 mod inspect;
 
