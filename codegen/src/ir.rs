@@ -291,6 +291,8 @@ pub struct Operation {
     pub form_type: Option<String>,
     /// The name of the response enum, when success statuses carry different bodies.
     pub response_type: Option<String>,
+    /// The spec's tags of the operation, in order.
+    pub tags: Vec<String>,
     /// HTTP method, upper case.
     pub method: String,
     /// The path as the spec writes it, relative to the base path (`/import_session/{id}`).

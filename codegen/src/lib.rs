@@ -35,7 +35,7 @@ pub use normalize::NamingStyle;
 pub use standalone::{crate_files, RuntimeDependency};
 
 /// How to generate, beyond the defaults.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Every warning is an error (notes stay notes): for specs that must be right.
     pub strict: bool,
@@ -44,6 +44,8 @@ pub struct Options {
     /// Make a type of every component schema, also those no operation uses (by
     /// default only what the operations reach is generated).
     pub all_schemas: bool,
+    /// Which operations to generate (all by default); the types they need follow.
+    pub select: normalize::Selection,
 }
 
 /// The generated code for one spec.
@@ -187,6 +189,7 @@ fn model_inner(
     let settings = normalize::Settings {
         naming: options.naming,
         all_schemas: options.all_schemas,
+        select: &options.select,
     };
     let api = normalize::normalize(&reader, settings);
     warnings.extend(reader.take_warnings());

@@ -118,6 +118,17 @@ struct Input {
     /// Generate a type for every component schema, also those no operation uses.
     #[arg(long)]
     all_schemas: bool,
+    /// Generate only the operations with this tag (repeatable); the types they need
+    /// follow.
+    #[arg(long = "include-tag", value_name = "TAG")]
+    include_tags: Vec<String>,
+    /// Leave out the operations with this tag (repeatable).
+    #[arg(long = "exclude-tag", value_name = "TAG")]
+    exclude_tags: Vec<String>,
+    /// Generate this operation (repeatable): its method name, its operationId, or
+    /// `"METHOD /path"`.
+    #[arg(long = "include-op", value_name = "OPERATION")]
+    include_ops: Vec<String>,
 }
 
 /// `--naming` values.
@@ -149,6 +160,11 @@ impl Input {
                 Naming::MethodPath => NamingStyle::MethodPath,
             },
             all_schemas: self.all_schemas,
+            select: migrate_codegen::normalize::Selection {
+                include_tags: self.include_tags.clone(),
+                exclude_tags: self.exclude_tags.clone(),
+                include_ops: self.include_ops.clone(),
+            },
         }
     }
 
@@ -245,6 +261,15 @@ fn inspect_flags(input: &Input) -> Vec<String> {
     }
     if matches!(input.naming, Naming::MethodPath) {
         flags.extend(["--naming".to_string(), "method-path".to_string()]);
+    }
+    for (flag, values) in [
+        ("--include-tag", &input.include_tags),
+        ("--exclude-tag", &input.exclude_tags),
+        ("--include-op", &input.include_ops),
+    ] {
+        for value in values {
+            flags.extend([flag.to_string(), value.clone()]);
+        }
     }
     flags
 }

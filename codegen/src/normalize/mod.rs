@@ -12,7 +12,7 @@ mod operations;
 mod types;
 
 pub(crate) use names::Namespace;
-pub use names::{is_version, operation_name, operation_names, NamingStyle};
+pub use names::{is_version, operation_name, operation_names, tag_module, NamingStyle};
 
 use serde_json::Value;
 
@@ -21,16 +21,82 @@ use crate::ir::Api;
 use crate::spec::Spec;
 
 /// What normalization is asked to do beyond the defaults.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Settings {
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
     /// How operations without an `operationId` are named.
     pub naming: NamingStyle,
     /// Make a type of every component schema, also those no operation uses.
     pub all_schemas: bool,
+    /// Which operations to keep.
+    pub select: &'a Selection,
+}
+
+impl Default for Settings<'static> {
+    fn default() -> Self {
+        static ALL: Selection = Selection {
+            include_tags: Vec::new(),
+            exclude_tags: Vec::new(),
+            include_ops: Vec::new(),
+        };
+        Settings {
+            naming: NamingStyle::default(),
+            all_schemas: false,
+            select: &ALL,
+        }
+    }
+}
+
+/// Which operations of a spec to generate: by tag (`--include-tag`, `--exclude-tag`) and
+/// by operation (`--include-op`: its method name, its `operationId`, or `METHOD /path`).
+/// An operation is kept when no include is given or one matches, and no exclude
+/// matches. Names are decided on the whole spec first, so a kept operation has the same
+/// name however the spec is cut; the types kept are those the kept operations reach.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Keep operations with one of these tags (as written, or in snake_case).
+    pub include_tags: Vec<String>,
+    /// Drop operations with one of these tags.
+    pub exclude_tags: Vec<String>,
+    /// Keep these operations.
+    pub include_ops: Vec<String>,
+}
+
+impl Selection {
+    /// Whether the selection keeps everything.
+    pub fn is_all(&self) -> bool {
+        *self == Selection::default()
+    }
+
+    /// Whether to keep an operation with this name, id, method, path and tags.
+    pub fn keeps(
+        &self,
+        name: &str,
+        id: Option<&str>,
+        method: &str,
+        path: &str,
+        tags: &[String],
+    ) -> bool {
+        let tag_is = |wanted: &String| {
+            tags.iter()
+                .any(|t| t == wanted || names::tag_module(t) == names::tag_module(wanted))
+        };
+        if self.exclude_tags.iter().any(tag_is) {
+            return false;
+        }
+        if self.include_tags.is_empty() && self.include_ops.is_empty() {
+            return true;
+        }
+        let op_is = |wanted: &String| {
+            wanted == name
+                || id == Some(wanted.as_str())
+                || wanted.eq_ignore_ascii_case(&format!("{method} {path}"))
+        };
+        self.include_tags.iter().any(tag_is) || self.include_ops.iter().any(op_is)
+    }
 }
 
 /// Builds the intermediate model of one spec; warnings are recorded in `spec`.
-pub fn normalize(spec: &Spec<'_>, settings: Settings) -> Api {
+pub fn normalize(spec: &Spec<'_>, settings: Settings<'_>) -> Api {
     let mut types = types::TypeBuilder::new(
         spec,
         types::TypeOptions {
@@ -38,7 +104,7 @@ pub fn normalize(spec: &Spec<'_>, settings: Settings) -> Api {
         },
     );
     types.declare_all_components();
-    let mut operations = operations::build(spec, &mut types, settings.naming);
+    let mut operations = operations::build(spec, &mut types, settings.naming, settings.select);
     let types = types.finish(&mut operations);
     let (title, version, description) = info(spec);
     Api {

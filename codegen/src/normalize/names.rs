@@ -135,6 +135,17 @@ pub fn method_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
+/// The module (and cargo feature) name of a tag: snake_case, a valid identifier
+/// (`Import Session` → `import_session`).
+pub fn tag_module(tag: &str) -> String {
+    let name = unraw(&snake(tag)).trim_matches('_').to_string();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("tag_{name}")
+    } else {
+        escape_keyword(name)
+    }
+}
+
 /// The bare form of an identifier (`r#type` → `type`), for building longer names.
 pub fn unraw(name: &str) -> &str {
     name.strip_prefix("r#").unwrap_or(name)

@@ -45,6 +45,7 @@ pub(super) fn build<'a>(
     spec: &Spec<'a>,
     types: &mut TypeBuilder<'_, 'a>,
     naming: NamingStyle,
+    select: &super::Selection,
 ) -> Vec<Operation> {
     let root = spec.root_node();
     if root.has("webhooks") {
@@ -97,12 +98,37 @@ pub(super) fn build<'a>(
         }
     }
     let (names, mut methods) = unique_names(spec, &found, naming);
+    // Waiters the whole spec declares, to tell one the selection left out from a typo.
+    let declared: std::collections::BTreeSet<String> = found
+        .iter()
+        .filter_map(|f| f.op.value.get("x-migrate-waiter"))
+        .flat_map(|w| match w {
+            Value::Array(list) => list.clone(),
+            one => vec![one.clone()],
+        })
+        .filter_map(|w| w.get("name").and_then(Value::as_str).map(method_name))
+        .collect();
 
     let mut operations = Vec::new();
     let mut nodes = Vec::new();
     let mut type_names = Namespace::default();
     let mut constants = Namespace::default();
     for (f, (name, builder, stream)) in found.into_iter().zip(names) {
+        let tags: Vec<String> =
+            f.op.strings(spec, "tags")
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+        let id = f.op.value.get("operationId").and_then(Value::as_str);
+        if !select.keeps(
+            unraw(&name),
+            id,
+            &f.method.to_ascii_uppercase(),
+            f.path,
+            &tags,
+        ) {
+            continue;
+        }
         let camel_name = camel(unraw(&name));
         let ctx = OpCtx {
             spec,
@@ -123,6 +149,7 @@ pub(super) fn build<'a>(
             name,
             builder,
             stream: None,
+            tags,
             method: f.method.to_ascii_uppercase(),
             path: f.path.to_string(),
             template,
@@ -143,7 +170,7 @@ pub(super) fn build<'a>(
         operations.push(operation);
         nodes.push(f.op);
     }
-    link_waits(spec, &nodes, &mut operations, types);
+    link_waits(spec, &nodes, &mut operations, types, &declared);
     operations
 }
 
@@ -154,6 +181,7 @@ fn link_waits(
     nodes: &[Node<'_>],
     operations: &mut [Operation],
     types: &TypeBuilder<'_, '_>,
+    spec_waiters: &std::collections::BTreeSet<String>,
 ) {
     let mut by_name: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for (o, op) in operations.iter().enumerate() {
@@ -175,6 +203,10 @@ fn link_waits(
             let id = d.str(spec, "id").unwrap_or("/id").to_string();
             let status = d.count(spec, "status").and_then(|s| u16::try_from(s).ok());
             let target = name.as_ref().and_then(|n| by_name.get(n)).copied();
+            if target.is_none() && name.as_ref().is_some_and(|n| spec_waiters.contains(n)) {
+                // The waiter's operation was not selected: nothing to wait with.
+                continue;
+            }
             let Some((operation, waiter)) = target else {
                 spec.warn(
                     WarningKind::Extension,
