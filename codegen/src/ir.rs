@@ -62,6 +62,66 @@ pub enum TypeRef {
     Tuple(Vec<TypeRef>),
 }
 
+impl Api {
+    /// A copy with the same types and no operations.
+    pub fn clone_without_operations(&self) -> Api {
+        Api {
+            title: self.title.clone(),
+            version: self.version.clone(),
+            description: self.description.clone(),
+            base_path: self.base_path.clone(),
+            types: self.types.clone(),
+            operations: Vec::new(),
+        }
+    }
+
+    /// Every type the given operations reach (through their parameters, bodies,
+    /// responses and error bodies, and the types those hold).
+    pub fn reachable_from(&self, operations: &[usize]) -> std::collections::BTreeSet<TypeId> {
+        let mut stack = Vec::new();
+        for &i in operations {
+            let op = &self.operations[i];
+            for p in &op.params {
+                p.ty.named(&mut stack);
+            }
+            match &op.body {
+                Some(Body::Json(t)) => t.named(&mut stack),
+                Some(Body::Multipart(fields) | Body::Form(fields)) => {
+                    fields.iter().for_each(|f| f.ty.named(&mut stack))
+                }
+                _ => {}
+            }
+            for r in &op.responses {
+                if let ResponseBody::Json(t) = &r.body {
+                    t.named(&mut stack);
+                }
+            }
+            op.error.named(&mut stack);
+            if let Some(id) = op.select_all {
+                stack.push(id);
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
+            }
+            match &self.types[id.0].kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().for_each(|f| f.ty.named(&mut stack));
+                    if let Some(a) = &s.additional {
+                        a.named(&mut stack);
+                    }
+                }
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| v.ty.named(&mut stack)),
+                TypeKind::Alias(t) => t.named(&mut stack),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        seen
+    }
+}
+
 impl TypeRef {
     /// Every type id this reference names, directly or inside containers.
     pub fn named(&self, out: &mut Vec<TypeId>) {
@@ -106,6 +166,9 @@ pub struct TypeDef {
     /// Whether a value of it has something to check before it is sent: it is an
     /// enum (unknown values are refused), or holds a constrained field or such a type.
     pub validates: bool,
+    /// When the output is split by tag: the cargo features (tag modules) whose
+    /// operations need it; it is compiled when any of them is on. Empty otherwise.
+    pub features: Vec<String>,
 }
 
 /// The shapes a named type can take.

@@ -46,6 +46,22 @@ pub struct Options {
     pub all_schemas: bool,
     /// Which operations to generate (all by default); the types they need follow.
     pub select: normalize::Selection,
+    /// One module and one cargo feature per tag ([`Generated::tags`]); the types are
+    /// shared, each compiled when a tag that needs it is on.
+    pub split_by_tag: bool,
+}
+
+/// One tag's module of a crate split by tag.
+#[derive(Debug, Clone)]
+pub struct TagModule {
+    /// The module and cargo feature name (the tag in snake_case).
+    pub module: String,
+    /// The tag as the spec writes it.
+    pub tag: String,
+    /// The module's formatted source.
+    pub code: String,
+    /// How many operations it holds.
+    pub operations: usize,
 }
 
 /// The generated code for one spec.
@@ -69,6 +85,9 @@ pub struct Generated {
     pub type_count: usize,
     /// What the types are.
     pub stats: Stats,
+    /// With [`Options::split_by_tag`], each tag's module (and `code` is the root: the
+    /// types and the `Client`); empty otherwise.
+    pub tags: Vec<TagModule>,
 }
 
 /// What a generated module holds, for `migrate-codegen inspect`.
@@ -224,11 +243,16 @@ fn generate_inner(
     let file = spec.name.as_str();
     // The document is freed inside `model_inner`, before emitting, so that emitting and
     // formatting can reuse its memory.
-    let (api, warnings, dialect) = model_inner(spec, overlays, options)?;
-    let code = format::format_sections(file, &api, &emit::SECTIONS)?;
+    let (mut api, warnings, dialect) = model_inner(spec, overlays, options)?;
+    let (code, tags) = if options.split_by_tag {
+        split_by_tag(file, &mut api)?
+    } else {
+        (format::format_sections(file, &api, &emit::SECTIONS)?, Vec::new())
+    };
     let stats = Stats::of(&api);
     Ok(Generated {
         stats,
+        tags,
         code,
         title: api.title.clone(),
         version: api.version.clone(),
@@ -238,4 +262,50 @@ fn generate_inner(
         operation_count: api.operations.len(),
         type_count: api.types.len(),
     })
+}
+
+/// The root and one module per tag. An operation belongs to its first tag (or to
+/// `untagged`); each type is gated by the features of the tags that reach it. A wait an
+/// answer links to another tag's waiter is not kept (the waiter stays in its own module).
+fn split_by_tag(file: &str, api: &mut ir::Api) -> Result<(String, Vec<TagModule>), Error> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for (i, op) in api.operations.iter().enumerate() {
+        let tag = op.tags.first().cloned().unwrap_or_else(|| "untagged".to_string());
+        let module = normalize::tag_module(&tag);
+        groups.entry(module).or_insert_with(|| (tag, Vec::new())).1.push(i);
+    }
+    let mut features: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
+    for (module, (_, ops)) in &groups {
+        for id in api.reachable_from(ops) {
+            features[id.0].insert(module.clone());
+        }
+    }
+    for (def, needed) in api.types.iter_mut().zip(features) {
+        def.features = needed.into_iter().collect();
+    }
+    let root = format::format_sections(file, api, &emit::ROOT_SECTIONS)?;
+    let mut modules = Vec::new();
+    for (module, (tag, ops)) in groups {
+        let mut part = api.clone_without_operations();
+        part.operations = ops.iter().map(|&i| api.operations[i].clone()).collect();
+        for op in &mut part.operations {
+            op.then_wait
+                .retain_mut(|t| match ops.iter().position(|&i| i == t.operation) {
+                    Some(local) => {
+                        t.operation = local;
+                        true
+                    }
+                    None => false,
+                });
+        }
+        let code = format::format_sections(file, &part, &emit::TAG_SECTIONS)?;
+        modules.push(TagModule {
+            module,
+            tag,
+            code,
+            operations: ops.len(),
+        });
+    }
+    Ok((root, modules))
 }

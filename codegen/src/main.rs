@@ -129,6 +129,10 @@ struct Input {
     /// `"METHOD /path"`.
     #[arg(long = "include-op", value_name = "OPERATION")]
     include_ops: Vec<String>,
+    /// One module and one cargo feature per tag (named after the tag in snake_case);
+    /// the types are shared, each compiled only when a tag that needs it is on.
+    #[arg(long)]
+    split_by_tag: bool,
 }
 
 /// `--naming` values.
@@ -165,6 +169,7 @@ impl Input {
                 exclude_tags: self.exclude_tags.clone(),
                 include_ops: self.include_ops.clone(),
             },
+            split_by_tag: self.split_by_tag,
         }
     }
 

@@ -57,6 +57,11 @@ pub(super) fn impl_attributes() -> TokenStream {
     }
 }
 
+/// The methods of operation `index` (in a tag module of a split crate).
+pub(super) fn emit_operation_member(api: &Api, index: usize) -> TokenStream {
+    emit_operation(api, &api.operations[index])
+}
+
 /// Member `index` of `impl Client`: 0 is what every client has, then each operation's
 /// methods.
 pub(super) fn emit_member(api: &Api, index: usize) -> TokenStream {

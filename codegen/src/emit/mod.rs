@@ -121,6 +121,96 @@ fn client_members(api: &Api) -> usize {
 fn runtime_import(_: &Api, _: usize) -> TokenStream {
     quote! { use ::migrate_runtime as rt; }
 }
+fn tag_imports(api: &Api, _: usize) -> TokenStream {
+    let uses_types = !api.reachable_from(&(0..api.operations.len()).collect::<Vec<_>>()).is_empty();
+    let types = uses_types.then(|| quote! { use super::types; });
+    quote! {
+        use ::migrate_runtime as rt;
+        #types
+        use super::Client;
+    }
+}
+
+/// The root of a crate split by tag: the runtime, every type (each behind the features
+/// of the tags that need it), and the `Client` with what every client has. Each tag's
+/// operations are in a module of their own ([`TAG_SECTIONS`]).
+pub const ROOT_SECTIONS: [Section; 4] = [
+    Section {
+        container: Container::Root,
+        len: one,
+        item: runtime_import,
+    },
+    Section {
+        container: Container::Module {
+            name: "types",
+            doc: " The spec's schemas as Rust types.",
+            feature: None,
+        },
+        len: type_count,
+        item: types::emit_item,
+    },
+    Section {
+        container: Container::Root,
+        len: one,
+        item: client::emit_struct,
+    },
+    Section {
+        container: Container::ClientImpl,
+        len: one,
+        item: client::emit_member,
+    },
+];
+
+/// One tag's module of a crate split by tag: its operations' types and methods,
+/// waiters and commands (the `api` given holds only that tag's operations).
+pub const TAG_SECTIONS: [Section; 6] = [
+    Section {
+        container: Container::Root,
+        len: one,
+        item: tag_imports,
+    },
+    Section {
+        container: Container::Module {
+            name: "operations",
+            doc: " Per-operation inputs and response enums.",
+            feature: None,
+        },
+        len: operation_count,
+        item: operations::emit_item,
+    },
+    Section {
+        container: Container::Module {
+            name: "waiters",
+            doc: " The waiters the spec declares: which operation each polls and what its answers mean.",
+            feature: None,
+        },
+        len: operation_count,
+        item: client::emit_rules,
+    },
+    Section {
+        container: Container::ClientImpl,
+        len: operation_count,
+        item: client::emit_operation_member,
+    },
+    Section {
+        container: Container::Module {
+            name: "cli",
+            doc: " Command-line flags for request bodies (the `cli` feature).",
+            feature: Some("cli"),
+        },
+        len: operation_count,
+        item: cli::emit_item,
+    },
+    Section {
+        container: Container::Module {
+            name: "api",
+            doc: " A command for every operation (the `cli` feature): clap arguments from its parameters and body, and what a command line needs to know of it.",
+            feature: Some("cli"),
+        },
+        len: api::item_count,
+        item: api::emit_item,
+    },
+];
 
 /// The generated module, in order.
 pub const SECTIONS: [Section; 8] = [

@@ -18,6 +18,23 @@ use crate::ir::{Api, Constraints, Enum, Field, Shape, Struct, TypeDef, TypeKind,
 /// The named type `index` of the spec.
 pub(super) fn emit_item(api: &Api, index: usize) -> TokenStream {
     let def = &api.types[index];
+    gated(emit_type(api, def), &def.features)
+}
+
+/// Every item in `tokens` behind `#[cfg(any(feature = ...))]` when the type is needed only
+/// by some tag modules of a split crate.
+fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
+    if features.is_empty() {
+        return tokens;
+    }
+    let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
+        return tokens;
+    };
+    let cfg = quote! { #[cfg(any(#(feature = #features),*))] };
+    file.items.into_iter().map(|item| quote! { #cfg #item }).collect()
+}
+
+fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => emit_struct(api, def, s),
         TypeKind::Enum(e) => emit_enum(def, e),

@@ -340,6 +340,7 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
             in_request: false,
             in_response: false,
             validates: false,
+            features: Vec::new(),
         });
         id
     }
