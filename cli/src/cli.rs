@@ -152,6 +152,7 @@ pub enum Command {
         dir: PathBuf,
     },
     /// Help for a command, or `migrate help globals` for the options every command takes.
+    #[command(after_help = crate::help::HELP_EXAMPLES)]
     Help {
         /// A command (`import-session list`), or `globals`.
         topic: Vec<String>,

@@ -34,6 +34,12 @@ Examples:
   migrate man ~/.local/share/man/man1 && man migrate-import-session-watch
   sudo migrate man /usr/local/share/man/man1 && sudo mandb";
 
+/// The examples of `migrate help`.
+pub const HELP_EXAMPLES: &str = "\
+Examples:
+  migrate help globals
+  migrate help import-session watch      # the same as: migrate import-session watch --help";
+
 /// The line that ends every page but the top one.
 const GLOBALS_NOTE: &str = "Global options (--host, --user, --profile, --output, --query, --utc, \
 --dry-run, --wait-timeout, …) go before or after any command: `migrate help globals`, \
@@ -137,16 +143,65 @@ pub fn man(dir: &Path) -> Result<(), Failure> {
 
 /// The man page of `cmd` and of every command below it, as (file name, roff).
 fn collect_pages(cmd: &Command, pages: &mut Vec<(String, Vec<u8>)>) {
-    let man = clap_mangen::Man::new(cmd.clone());
-    let mut page = Vec::new();
-    // Rendering into memory cannot fail.
-    if man.render(&mut page).is_ok() {
-        pages.push((man.get_filename(), page));
-    }
+    pages.push(man_page(cmd));
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        if sub.get_name() != "help" {
-            collect_pages(sub, pages);
+        collect_pages(sub, pages);
+    }
+}
+
+/// One man page: clap_mangen's sections, then the examples as they are written (not
+/// refilled), where the global options are, and the version.
+fn man_page(cmd: &Command) -> (String, Vec<u8>) {
+    let after = cmd
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    let man = clap_mangen::Man::new(cmd.clone().after_help(None::<&str>))
+        .source(format!("migrate {}", env!("CARGO_PKG_VERSION")))
+        .manual("migrate");
+    let mut page = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = man.render_title(&mut page);
+    let _ = man.render_name_section(&mut page);
+    let _ = man.render_synopsis_section(&mut page);
+    let _ = man.render_description_section(&mut page);
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        let _ = man.render_options_section(&mut page);
+    }
+    if cmd.get_subcommands().next().is_some() {
+        let _ = man.render_subcommands_section(&mut page);
+    }
+    let examples = after
+        .trim_end_matches(GLOBALS_NOTE)
+        .trim()
+        .strip_prefix("Examples:")
+        .map(|e| e.trim_matches('\n'));
+    if let Some(examples) = examples {
+        page.extend_from_slice(b".SH EXAMPLES\n.nf\n");
+        for line in examples.lines() {
+            page.extend_from_slice(roff_line(line.strip_prefix("  ").unwrap_or(line)).as_bytes());
+            page.push(b'\n');
         }
+        page.extend_from_slice(b".fi\n");
+    }
+    if after.ends_with(GLOBALS_NOTE) {
+        page.extend_from_slice(b".SH GLOBAL OPTIONS\n");
+        page.extend_from_slice(roff_line(GLOBALS_NOTE).as_bytes());
+        page.push(b'\n');
+    }
+    // Every page says which version it describes (clap_mangen's own section needs the
+    // command to have a version, which only the top has).
+    page.extend_from_slice(format!(".SH VERSION\nv{}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+    (man.get_filename(), page)
+}
+
+/// A line of text for roff: backslashes and dashes escaped, no control word at the start.
+fn roff_line(text: &str) -> String {
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
+    if escaped.starts_with(['.', '\'']) {
+        format!("\\&{escaped}")
+    } else {
+        escaped
     }
 }
 
@@ -207,7 +262,7 @@ mod tests {
             let examples = cmd
                 .get_after_help()
                 .is_some_and(|h| h.to_string().contains("Examples:"));
-            if leaf && !examples && cmd.get_name() != "help" {
+            if leaf && !examples {
                 missing.push(path.clone());
             }
             for sub in cmd.get_subcommands() {
@@ -235,7 +290,10 @@ mod tests {
             assert!(names.iter().any(|n| n == wanted), "{wanted} in {names:?}");
         }
         let page = page_of(&["import-session", "watch"]);
-        assert!(page.starts_with(".ie \\n(.g .ds Aq"), "{page}");
-        assert!(page.contains("Examples:"), "{page}");
+        assert!(
+            page.contains(".SH EXAMPLES\n.nf\nmigrate import\\-session watch"),
+            "{page}"
+        );
+        assert!(page.contains(".SH GLOBAL OPTIONS"), "{page}");
     }
 }

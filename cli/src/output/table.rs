@@ -56,19 +56,23 @@ pub struct Laid {
 
 /// Lays out a list with `header` and `rows` (cells without line breaks) to fit `width`.
 pub fn list(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> Laid {
-    let natural: Vec<usize> = (0..header.len())
+    let content: Vec<usize> = (0..header.len())
         .map(|i| {
             rows.iter()
                 .filter_map(|r| r.get(i))
                 .map(|c| c.width())
-                .chain([header[i].width()])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
+    let natural: Vec<usize> = header
+        .iter()
+        .zip(&content)
+        .map(|(h, &c)| h.width().max(c))
+        .collect();
     let widths = match width {
         None => natural,
-        Some(width) => fit(&natural, width),
+        Some(width) => fit(&natural, &content, width),
     };
     let keep = widths.len();
     let mut lines = Vec::with_capacity(rows.len() + 1);
@@ -85,9 +89,11 @@ pub fn list(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> La
     }
 }
 
-/// Column widths for `natural` widths within `width`: the widest cut first, none below
-/// [`MIN_COLUMN`]; as many columns from the left as fit at that minimum.
-fn fit(natural: &[usize], width: usize) -> Vec<usize> {
+/// Column widths within `width`, from the `natural` widths (header or widest cell) and the
+/// `content` widths (widest cell). What is cut first: a header wider than its cells, then the
+/// widest column but the first (which names the row), then the first; none below
+/// [`MIN_COLUMN`]. As many columns from the left are kept as fit at that minimum.
+fn fit(natural: &[usize], content: &[usize], width: usize) -> Vec<usize> {
     let floor: Vec<usize> = natural.iter().map(|&n| n.min(MIN_COLUMN)).collect();
     let total =
         |widths: &[usize]| widths.iter().sum::<usize>() + GAP * widths.len().saturating_sub(1);
@@ -98,16 +104,28 @@ fn fit(natural: &[usize], width: usize) -> Vec<usize> {
     let mut widths = natural[..keep].to_vec();
     if keep == 1 {
         widths[0] = widths[0].min(width);
+        return widths;
     }
     let mut over = total(&widths).saturating_sub(width);
-    while over > 0 {
-        let widest = (0..keep)
-            .filter(|&i| widths[i] > floor[i])
-            .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
-        let Some(i) = widest else { break };
-        widths[i] -= 1;
-        over -= 1;
+    for i in 0..keep {
+        let target = content[i].max(floor[i]);
+        let cut = over.min(widths[i].saturating_sub(target));
+        widths[i] -= cut;
+        over -= cut;
     }
+    let mut shrink = |columns: std::ops::Range<usize>, over: &mut usize| {
+        while *over > 0 {
+            let widest = columns
+                .clone()
+                .filter(|&i| widths[i] > floor[i])
+                .max_by_key(|&i| (widths[i], std::cmp::Reverse(i)));
+            let Some(i) = widest else { break };
+            widths[i] -= 1;
+            *over -= 1;
+        }
+    };
+    shrink(1..keep, &mut over);
+    shrink(0..1, &mut over);
     widths
 }
 

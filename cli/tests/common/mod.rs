@@ -49,7 +49,13 @@ impl Sim {
             .env("MIGRATE_PASSWORD", PASSWORD)
             .env("MIGRATE_CONFIG", self.config.path().join("config.toml"))
             .env_remove("MIGRATE_PROFILE")
+            .env_remove("MIGRATE_TOKEN")
+            .env_remove("MIGRATE_COMPLETE_FROM_SERVICE")
+            .env_remove("COMPLETE")
             .env_remove("RUST_LOG")
+            // Tables as a pipe gets them (no width limit), times in UTC.
+            .env_remove("COLUMNS")
+            .env("TZ", "UTC")
             .args(["--poll-interval", "0.02", "--wait-timeout", "30"]);
         cmd
     }

@@ -153,8 +153,9 @@ pub struct ActionArgs {
 }
 
 /// Columns of the session table, and the ones `-o wide` adds.
-const COLUMNS: &[&str] = &["id", "name", "state", "progress_percentage", "type"];
+const COLUMNS: &[&str] = &["id", "name", "state", "progress_percentage"];
 const WIDE: &[&str] = &[
+    "type",
     "current_transfer_rate",
     "estimated_completion_timestamp",
     "remote_system_id",
