@@ -141,9 +141,17 @@ fn candidates(kind: Kind, current: &OsStr) -> Vec<CompletionCandidate> {
     else {
         return Vec::new();
     };
+    // `name:db` asks the service for names that start with `db`; anything else for the
+    // first items.
+    let filter = match current.strip_prefix("name:") {
+        Some(start) if !matches!(kind, Kind::Job) => {
+            vec![("name".to_string(), format!("ilike.{start}*"))]
+        }
+        _ => Vec::new(),
+    };
     let found = runtime.block_on(async {
         let client = ctx.connect(&POWERSTORE)?;
-        fetch(&client, kind).await
+        fetch(&client, kind, filter).await
     });
     let mut out = Vec::new();
     for (id, name, help) in found.unwrap_or_default() {
@@ -179,6 +187,7 @@ fn context() -> Option<Context> {
 async fn fetch(
     client: &Client,
     kind: Kind,
+    filter: Vec<(String, String)>,
 ) -> Result<Vec<(String, Option<String>, Option<String>)>, Failure> {
     let select = |fields: &str| Some(fields.to_string());
     Ok(match kind {
@@ -186,6 +195,7 @@ async fn fetch(
             let params = ImportSessionCollectionQueryParams {
                 select: select("id,name,state"),
                 limit: Some(LIMIT),
+                filter: filter.clone(),
                 ..Default::default()
             };
             let found = client.import_session_collection_query(&params).await?;
@@ -205,6 +215,7 @@ async fn fetch(
             let params = RemoteSystemCollectionQueryParams {
                 select: select("id,name"),
                 limit: Some(LIMIT),
+                filter: filter.clone(),
                 ..Default::default()
             };
             named(
@@ -218,6 +229,7 @@ async fn fetch(
             let params = VolumeCollectionQueryParams {
                 select: select("id,name"),
                 limit: Some(LIMIT),
+                filter: filter.clone(),
                 ..Default::default()
             };
             named(client.volume_collection_query(&params).await?.into_body())
@@ -226,6 +238,7 @@ async fn fetch(
             let params = VolumeGroupCollectionQueryParams {
                 select: select("id,name"),
                 limit: Some(LIMIT),
+                filter: filter.clone(),
                 ..Default::default()
             };
             named(
@@ -240,6 +253,7 @@ async fn fetch(
                 select: select("id,resource_action,resource_name,phase"),
                 order: select("start_time.desc"),
                 limit: Some(LIMIT),
+                filter: filter.clone(),
                 ..Default::default()
             };
             let found = client.job_collection_query(&params).await?;

@@ -185,12 +185,12 @@ impl Printer {
         };
         let laid = table::list(columns, &rows, width);
         crate::outln!("{}", laid.text);
-        if !laid.left_out.is_empty() {
-            crate::errln!(
-                "({} left out to fit {} columns; -o wide shows every column)",
-                laid.left_out.join(", "),
-                width.unwrap_or_default()
+        if let (false, Some(width)) = (laid.left_out.is_empty(), width) {
+            let note = format!(
+                "({} left out to fit {width} columns; -o wide shows every column)",
+                laid.left_out.join(", ")
             );
+            crate::errln!("{}", table::wrap(&note, width).join("\n"));
         }
     }
 

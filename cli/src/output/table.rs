@@ -197,7 +197,7 @@ pub fn pairs(rows: &[(String, String)], width: Option<usize>) -> String {
 }
 
 /// `text` broken into lines of at most `width` columns, at spaces where it can be.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut current = String::new();

@@ -20,7 +20,7 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 
 use clap::Args;
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use migrate_clients::ext::powerstore::{SESSION_FAILURE_STATES, SESSION_FINAL_STATES};
 use migrate_clients::powerstore::operations::ImportSessionCollectionQueryParams;
 use migrate_clients::powerstore::types::{ImportSessionInstance, ImportSessionStateEnum as State};
@@ -395,14 +395,23 @@ impl Bars {
     }
 
     fn show(&mut self, sessions: &[ImportSessionInstance]) {
-        // Unsettled sessions first, so what still moves is on screen.
+        // In name order; when they do not all fit, unsettled sessions first, so what still
+        // moves is on screen.
         let mut order: Vec<&ImportSessionInstance> = sessions.iter().collect();
-        order.sort_by_key(|s| s.state.as_ref().is_some_and(is_settled));
+        if order.len() > self.rows {
+            order.sort_by_key(|s| s.state.as_ref().is_some_and(is_settled));
+        }
         let shown = order.len().min(self.rows);
-        while self.slots.len() < shown {
-            let bar = self.multi.add(ProgressBar::new(100));
-            bar.set_style(self.style());
-            self.slots.push(bar);
+        if self.slots.len() < shown {
+            // New lines are added out of sight and drawn together.
+            self.multi.set_draw_target(ProgressDrawTarget::hidden());
+            while self.slots.len() < shown {
+                let bar = self
+                    .multi
+                    .add(ProgressBar::new(100).with_style(self.style()));
+                self.slots.push(bar);
+            }
+            self.multi.set_draw_target(ProgressDrawTarget::stderr());
         }
         for (slot, session) in self.slots.iter().zip(&order) {
             let standing = Standing::of(session);
@@ -421,12 +430,9 @@ impl Bars {
         let hidden = order.len() - shown;
         if hidden > 0 {
             let summary = self.summary.get_or_insert_with(|| {
-                let bar = self.multi.add(ProgressBar::new(1));
-                bar.set_style(
-                    ProgressStyle::with_template("{wide_msg}")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-                bar
+                let style = ProgressStyle::with_template("{wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
+                self.multi.add(ProgressBar::new(1).with_style(style))
             });
             summary.set_message(format!(
                 "… {} more; {}",
