@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod complete;
 mod lists;
 mod output;
 mod pipes;
