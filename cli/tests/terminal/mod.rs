@@ -25,10 +25,15 @@ struct Screen {
 }
 
 fn run_in_terminal(sim: &Sim, args: &[&str], cols: u16) -> Screen {
+    run_in_terminal_of(sim, args, cols, ROWS)
+}
+
+/// The same in a terminal of `rows` rows.
+fn run_in_terminal_of(sim: &Sim, args: &[&str], cols: u16, rows: u16) -> Screen {
     let pty = portable_pty::native_pty_system();
     let pair = pty
         .openpty(PtySize {
-            rows: ROWS,
+            rows,
             cols,
             pixel_width: 0,
             pixel_height: 0,
@@ -304,4 +309,50 @@ fn shown_name(name: &str, cols: u16) -> String {
         let cut: String = name.chars().take(width - 1).collect();
         format!("{cut}…")
     }
+}
+
+#[test]
+fn more_sessions_than_rows_end_in_a_line_that_counts_the_rest() {
+    let sim = Sim::start_with(
+        SimConfig::default()
+            .with_step(Duration::from_millis(20))
+            .with_import_sessions(120),
+    );
+    let screen = run_in_terminal_of(
+        &sim,
+        &[
+            "import-session",
+            "watch",
+            "--query",
+            "length(@)",
+            "-o",
+            "json",
+            "--utc",
+        ],
+        80,
+        20,
+    );
+    let text = screen.text();
+    assert_eq!(screen.code, 0, "{text}");
+    let bars: Vec<&String> = screen
+        .rows
+        .iter()
+        .filter(|r| r.starts_with("hist-"))
+        .collect();
+    // Twenty rows: seventeen sessions, the line that counts the rest, the result, the prompt.
+    assert_eq!(bars.len(), 17, "{text}");
+    assert!(
+        bars.iter().all(|b| b.contains("Import_Completed")),
+        "{text}"
+    );
+    let summary = screen
+        .rows
+        .iter()
+        .find(|r| r.starts_with('…'))
+        .unwrap_or_else(|| panic!("no line for the rest:\n{text}"));
+    assert!(
+        summary.starts_with("… 103 more; 120 of 120 import sessions settled: 120 Import_Completed"),
+        "{summary}"
+    );
+    assert!(screen.rows.iter().any(|r| r.trim() == "120"), "{text}");
 }

@@ -212,6 +212,28 @@ fn a_watch_cut_short_prints_how_to_resume_it() {
     assert_eq!(record["resume"], resume, "{record}");
     assert_eq!(record["filter"], serde_json::json!(["name=eq.later-w"]));
     assert!(stderr.trim_end().ends_with(&resume), "{stderr}");
+    // Ctrl-C stops watching (not the sessions) and says how to resume.
+    let child = sim
+        .std_migrate()
+        .args(["import-session", "watch", "--filter", "name=eq.later-w"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted (Ctrl-C); the work goes on"),
+        "{stderr}"
+    );
+    assert!(stderr.trim_end().ends_with(&resume), "{stderr}");
     // Nothing matches: nothing to watch.
     let (code, stdout, stderr) = sim.run(&[
         "-o",
