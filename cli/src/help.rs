@@ -254,9 +254,15 @@ mod tests {
         }
     }
 
+    /// Families whose commands are generated from the specs and documented by them.
+    const GENERATED: &[&str] = &["api"];
+
     #[test]
-    fn every_command_has_examples() {
+    fn every_curated_command_has_examples() {
         fn walk(cmd: &Command, path: &str, missing: &mut Vec<String>) {
+            if GENERATED.contains(&cmd.get_name()) {
+                return;
+            }
             let path = format!("{path} {}", cmd.get_name());
             let leaf = cmd.get_subcommands().next().is_none();
             let examples = cmd
