@@ -14,6 +14,7 @@ use migrate_clients::lcm::types::{
     ImportQuery, ImportQueryType, MessageType, MigrationDetailItem, MigrationJobResponse,
 };
 use migrate_clients::lcm::Client;
+use migrate_runtime::futures::{StreamExt, TryStreamExt};
 use migrate_runtime::{Secret, StringEnum};
 
 use serde_json::{Map, Value};
@@ -329,32 +330,43 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
             )
             .map_err(flag_error(&renames))?;
             ctx.send(&LCM, &request, async |client| {
-                let wanted = limit.map(|n| n as usize);
-                let mut messages: Vec<MigrationDetailItem> = Vec::new();
-                let mut offset = 0;
-                let more = loop {
-                    let params = page_params(offset);
+                let (messages, more) = if paging {
+                    // Page by page through the generated stream, which follows `next` links.
+                    let stream = client.get_migration_details_stream(
+                        &version.api_version,
+                        &snapshot,
+                        job,
+                        task,
+                        &page_params(0),
+                    );
+                    match limit.map(|n| n as usize) {
+                        // One more than asked for says whether there are more.
+                        Some(n) => {
+                            let mut items: Vec<MigrationDetailItem> =
+                                stream.take(n + 1).try_collect().await?;
+                            let more = items.len() > n;
+                            items.truncate(n);
+                            (items, more)
+                        }
+                        None => (stream.try_collect().await?, false),
+                    }
+                } else {
                     let page = client
-                        .get_migration_details(&version.api_version, &snapshot, job, task, &params)
+                        .get_migration_details(
+                            &version.api_version,
+                            &snapshot,
+                            job,
+                            task,
+                            &page_params(0),
+                        )
                         .await?
                         .into_body();
-                    let has_next = page.links.iter().flatten().any(|l| {
+                    let more = page.links.iter().flatten().any(|l| {
                         l.rel
                             .as_deref()
                             .is_some_and(|r| r.eq_ignore_ascii_case("next"))
                     });
-                    let items = page.items.unwrap_or_default();
-                    let count = items.len();
-                    messages.extend(items);
-                    if let Some(n) = wanted.filter(|&n| messages.len() >= n) {
-                        let cut = messages.len() > n;
-                        messages.truncate(n);
-                        break cut || has_next;
-                    }
-                    if !paging || !has_next || count == 0 {
-                        break has_next;
-                    }
-                    offset += count as i32;
+                    (page.items.unwrap_or_default(), more)
                 };
                 ctx.printer.list(
                     &messages,
