@@ -224,7 +224,7 @@ impl Printer {
             Format::Text => cell::raw(value),
             _ => cell::human("", value, self.utc),
         };
-        if !(value.is_null()) {
+        if !value.is_null() {
             crate::outln!("{text}");
         }
     }
