@@ -541,7 +541,34 @@ fn powerstore_commands_send_requests_the_spec_accepts() {
             "5",
         ],
         &["remote-system", "get", REMOTE],
+        &["remote-system", "get", "name:unity-src-01"],
         &["job", "get", "3b0e6c8e-1111-4222-8333-944455556666"],
+        &["job", "list"],
+        &[
+            "job",
+            "list",
+            "--phase",
+            "Failed",
+            "--phase",
+            "Completed",
+            "--resource-type",
+            "import_session",
+            "--resource-id",
+            SESSION,
+        ],
+        &["volume", "list", "--all", "--limit", "10"],
+        &["volume", "get", "name:db01-dest"],
+        &["volume-group", "list", "--page-size", "50"],
+        &["volume-group", "get", "name:vg-oracle"],
+        &[
+            "import-session",
+            "list",
+            "--limit",
+            "2500",
+            "--page-size",
+            "1000",
+        ],
+        &["import-session", "watch", "--filter", "name=ilike.db*"],
     ];
     for args in commands {
         contract.run(args, no_env);
@@ -571,6 +598,10 @@ fn lcm_commands_send_requests_the_spec_accepts() {
         &[("CONTRACT_USER_PASSWORD", "Welcome-123!")],
     );
     contract.run(&["lcm", "status", "Snap1", "1510"], no_env);
+    let token: &[(&str, &str)] = &[("MIGRATE_TOKEN", "contract-access-token")];
+    contract.run(&["lcm", "snapshots"], token);
+    contract.run(&["lcm", "status", "Snap1", "1510"], token);
+    contract.run(&["lcm", "details", "Snap1", "1510", "--limit", "30"], token);
     contract.run(&["lcm", "details", "Snap1", "1510"], no_env);
     contract.run(
         &[
