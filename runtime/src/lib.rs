@@ -15,6 +15,7 @@ mod cause;
 pub mod check;
 pub mod command;
 mod error;
+pub mod lenient;
 mod messages;
 pub mod object;
 pub mod paging;

@@ -49,7 +49,7 @@ fn decode_item<T: DeserializeOwned, E>(item: Result<RawItem, Error<E>>) -> Resul
     // Decoded from an owned `Value`, as every other body is: decoding from `&Value` would
     // compile every generated type's `Deserialize` a second time. The copy is kept for the
     // error message.
-    T::deserialize(item.value.clone()).map_err(|e| item.decode_error(e.into()))
+    crate::lenient::from_value(item.value.clone()).map_err(|e| item.decode_error(e.into()))
 }
 
 impl RawItem {

@@ -115,7 +115,7 @@ impl RawResponse {
     /// Decodes a JSON body (duplicate keys allowed; an empty body reads as `null`, which
     /// suits `Option<_>` and `()`).
     pub fn json<T: DeserializeOwned, E>(self) -> Result<Response<T>, Error<E>> {
-        self.decode_json(T::deserialize)
+        self.decode_json(crate::lenient::from_value)
     }
 
     /// Decodes a JSON array body item by item (see [`crate::object::list`]).
@@ -133,7 +133,7 @@ impl RawResponse {
             status,
             headers,
             body,
-        } = self.decode_json(T::deserialize)?;
+        } = self.decode_json(crate::lenient::from_value)?;
         Ok(Response {
             status,
             headers,
@@ -211,7 +211,7 @@ impl RawResponse {
         };
         let operation = self.operation;
         let status = self.status;
-        match value.and_then(|v| E::deserialize(v).ok()) {
+        match value.and_then(|v| crate::lenient::from_value(v).ok()) {
             Some(body) => Error::Service {
                 operation,
                 status,
