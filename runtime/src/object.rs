@@ -63,7 +63,13 @@ pub fn read<'de, T, D: Deserializer<'de>>(
 /// again for every item type; generated code reads its lists here instead, which costs a
 /// third of that per type. A failing item is named by its index.
 pub fn list<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Error> {
-    let items = match value {
+    read_list(Lenient(value))
+}
+
+/// [`list`] for a value already wrapped (what the field readers and the response decoders
+/// hold), so that no wrapper is compiled per item type.
+pub(crate) fn read_list<T: DeserializeOwned>(value: Lenient) -> Result<Vec<T>, serde_json::Error> {
+    let items = match value.0 {
         Value::Array(items) => items,
         other => return Err(not_a_list(&other)),
     };
@@ -179,7 +185,7 @@ impl Fields {
     }
 
     fn decode_list<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<Vec<T>> {
-        match list(value) {
+        match read_list(Lenient(value)) {
             Ok(list) => Some(list),
             Err(e) => {
                 self.fail_field(name, e);

@@ -44,18 +44,24 @@ pub fn serialize<T: StringEnum, S: Serializer>(
 pub fn deserialize<'de, T: StringEnum, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
-    // Plain `match`es, no combinators: this is compiled once per enum type, and the closure
-    // machinery of `map` would be too. The case-insensitive search does not need `T`.
-    let value = match String::deserialize(deserializer) {
-        Ok(value) => T::from_wire(value),
-        Err(e) => return Err(e),
-    };
-    if value.is_known() {
-        return Ok(value);
+    // A `match`, not `map(T::from_wire)`: this is compiled once per enum type, and the
+    // closure machinery of `map` would be too. The spelling is chosen by code that does not
+    // know `T`, compiled once.
+    match String::deserialize(deserializer) {
+        Ok(value) => Ok(T::from_wire(listed_spelling(T::VALUES, value))),
+        Err(e) => Err(e),
     }
-    match listed_ignoring_case(T::VALUES, value.as_wire()) {
-        Some(listed) => Ok(T::from_wire(listed.to_owned())),
-        None => Ok(value),
+}
+
+/// `value` itself when it is listed or matches nothing; else the one listed value it equals
+/// ignoring ASCII case.
+fn listed_spelling(values: &'static [&'static str], value: String) -> String {
+    if values.contains(&value.as_str()) {
+        return value;
+    }
+    match listed_ignoring_case(values, &value) {
+        Some(listed) => listed.to_owned(),
+        None => value,
     }
 }
 
