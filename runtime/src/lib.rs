@@ -53,5 +53,10 @@ pub use reqwest::Method;
 pub use serde_json;
 pub use url::Url;
 
+// The README's example is compiled as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
+
 /// A UTC timestamp (RFC 3339 in JSON).
 pub type DateTime = chrono::DateTime<chrono::Utc>;
