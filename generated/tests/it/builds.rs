@@ -5,18 +5,17 @@
 //! crate's in `tests/`), so dependencies are built once.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::root;
 
 /// `cargo build -p migrate-clients` with `args`, in the shared nested target directory.
 fn cargo_build(args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut command = Command::new(env!("CARGO"));
+    let mut command = crate::nested_cargo();
     command
-        .args(["build", "--quiet", "-p", "migrate-clients", "--lib"])
+        .args(["build", "-p", "migrate-clients", "--lib"])
         .args(args)
         .current_dir(root())
-        .env("CARGO_TARGET_DIR", root().join("target/nested"))
         .env_remove("MIGRATE_POWERSTORE_SPEC")
         .env_remove("MIGRATE_LCM_SPEC")
         .env_remove("MIGRATE_VIPR_SPEC");
@@ -26,7 +25,7 @@ fn cargo_build(args: &[&str], env: &[(&str, &Path)]) -> Output {
     command.output().expect("cargo runs")
 }
 
-fn stderr(output: &Output) -> String {
+fn stderr_of(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
@@ -34,7 +33,7 @@ fn stderr(output: &Output) -> String {
 fn each_client_builds_alone() {
     for feature in ["powerstore", "lcm", "vipr"] {
         let output = cargo_build(&["--no-default-features", "--features", feature], &[]);
-        let stderr = stderr(&output);
+        let stderr = stderr_of(&output);
         assert!(
             output.status.success(),
             "--features {feature} alone:\n{stderr}"
@@ -78,8 +77,13 @@ fn migrate_powerstore_spec_builds_the_client_from_a_users_spec() {
         "json",
     ];
     let output = cargo_build(&args, &[("MIGRATE_POWERSTORE_SPEC", &spec)]);
-    let stderr = stderr(&output);
-    assert!(output.status.success(), "{stderr}");
+    let stderr = stderr_of(&output);
+    // With JSON messages, compiler errors are on stdout.
+    assert!(
+        output.status.success(),
+        "{stderr}\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     // The build script says what it did, as a cargo warning.
     assert!(
         stderr.contains("MIGRATE_POWERSTORE_SPEC: module powerstore generated from")
@@ -119,7 +123,7 @@ fn a_relative_or_missing_users_spec_stops_the_build_with_the_variable_named() {
         &["--no-default-features", "--features", "powerstore,vipr"],
         &[("MIGRATE_POWERSTORE_SPEC", Path::new("spec.json"))],
     );
-    let stderr = stderr(&output);
+    let stderr = stderr_of(&output);
     assert!(!output.status.success());
     assert!(
         stderr.contains("MIGRATE_POWERSTORE_SPEC=spec.json: give an absolute path"),
@@ -130,7 +134,7 @@ fn a_relative_or_missing_users_spec_stops_the_build_with_the_variable_named() {
         &["--no-default-features", "--features", "powerstore,vipr"],
         &[("MIGRATE_POWERSTORE_SPEC", &missing)],
     );
-    let stderr = stderr(&output);
+    let stderr = stderr_of(&output);
     assert!(!output.status.success());
     assert!(
         stderr.contains(&format!(

@@ -79,9 +79,9 @@ async fn vipr_example_copies_a_volume_group_and_waits_for_its_tasks() {
         .as_array()
         .expect("seeded groups")
         .iter()
-        .find(|g| g["name"] == "app-mixed")
+        .find(|g| g["name"] == "app1")
         .and_then(|g| g["id"].as_str())
-        .expect("the app-mixed group")
+        .expect("the app1 group")
         .to_owned();
     let results = vipr_full_copy::run(&sim.base_url(), USER, PASSWORD, &group, "ex-copy", fast())
         .await
