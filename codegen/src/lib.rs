@@ -32,8 +32,8 @@ pub mod upgrade;
 
 pub use error::{summary, Error, Location, Place, Warning, WarningKind};
 pub use load::{Dialect, Source};
-pub use normalize::NamingStyle;
 pub use manifest::Manifest;
+pub use normalize::NamingStyle;
 pub use standalone::{crate_files, RuntimeDependency};
 
 /// How to generate, beyond the defaults.

@@ -2,13 +2,13 @@
 //! import takes well under a second), and what they did is checked on the simulator's side.
 
 #[allow(dead_code)]
-#[path = "../../examples/lcm_import.rs"]
+#[path = "../../../generated/examples/lcm_import.rs"]
 mod lcm_import;
 #[allow(dead_code)]
-#[path = "../../examples/powerstore_import_session.rs"]
+#[path = "../../../generated/examples/powerstore_import_session.rs"]
 mod powerstore_import_session;
 #[allow(dead_code)]
-#[path = "../../examples/vipr_full_copy.rs"]
+#[path = "../../../generated/examples/vipr_full_copy.rs"]
 mod vipr_full_copy;
 
 use migrate_clients::ext::lcm::ImportError;

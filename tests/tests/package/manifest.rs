@@ -5,7 +5,7 @@
 use migrate_codegen::Manifest;
 use std::path::Path;
 
-use crate::root;
+use migrate_tests::root;
 
 #[test]
 fn every_module_of_the_manifest_is_a_default_feature_and_nothing_else_is() {

@@ -1,17 +1,15 @@
 //! `migrate-clients` built the ways its users build it, by cargo itself: each client alone
 //! (`--no-default-features --features X`), and the PowerStore client from a user's own spec
-//! (`MIGRATE_POWERSTORE_SPEC`). These run cargo in `target/nested`, a target directory that
-//! outlives the test run and that the workspace's other nested builds share (the consumer
-//! crate's in `tests/`), so dependencies are built once.
+//! (`MIGRATE_POWERSTORE_SPEC`).
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::root;
+use migrate_tests::{nested_cargo, root};
 
 /// `cargo build -p migrate-clients` with `args`, in the shared nested target directory.
 fn cargo_build(args: &[&str], env: &[(&str, &Path)]) -> Output {
-    let mut command = crate::nested_cargo();
+    let mut command = nested_cargo();
     command
         .args(["build", "-p", "migrate-clients", "--lib"])
         .args(args)
@@ -45,28 +43,11 @@ fn each_client_builds_alone() {
     }
 }
 
-/// The full vendor spec (`$POWERSTORE_SPEC`, else `../shared/specs/`); outside CI a missing
-/// spec skips the test with a notice, with `CI=true` it fails it.
-fn vendor_spec() -> Option<PathBuf> {
-    let path = std::env::var_os("POWERSTORE_SPEC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/specs/powerstore-4.0.0.0.swagger.json"));
-    if path.is_file() {
-        return Some(std::fs::canonicalize(&path).expect("an absolute path"));
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("CI=true but the vendor spec {} is missing", path.display());
-    }
-    eprintln!(
-        "NOTICE: skipping the build from the full vendor spec ({} is missing); set POWERSTORE_SPEC to run it",
-        path.display()
-    );
-    None
-}
-
 #[test]
 fn migrate_powerstore_spec_builds_the_client_from_a_users_spec() {
-    let Some(spec) = vendor_spec() else { return };
+    let Some(spec) = migrate_tests::vendor_spec() else {
+        return;
+    };
     // With `lcm` as well, so that this build is not the same cargo unit as the PowerStore-only
     // one above: each keeps its own artifacts instead of regenerating the other's.
     let args = [
@@ -129,7 +110,7 @@ fn a_relative_or_missing_users_spec_stops_the_build_with_the_variable_named() {
         stderr.contains("MIGRATE_POWERSTORE_SPEC=spec.json: give an absolute path"),
         "{stderr}"
     );
-    let missing = root().join("target/nested/no-such-spec.json");
+    let missing = migrate_tests::nested_target().join("no-such-spec.json");
     let output = cargo_build(
         &["--no-default-features", "--features", "powerstore,vipr"],
         &[("MIGRATE_POWERSTORE_SPEC", &missing)],
