@@ -48,14 +48,7 @@ pub async fn run(
     println!("created import session {id}");
 
     let report = |p: &Progress| println!("  {} ({:?}%)", p.state, p.percent);
-    wait_for_import_session(
-        &client,
-        &id,
-        &[State::ReadyForCutover],
-        wait.clone(),
-        report,
-    )
-    .await?;
+    wait_for_import_session(&client, &id, &[State::ReadyForCutover], wait, report).await?;
     client
         .import_session_cutover(&id, &ImportSessionCutoverParams::default())
         .await?;

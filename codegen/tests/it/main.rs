@@ -56,7 +56,7 @@ pub fn shipped() -> Manifest {
 }
 
 /// The shipped specs, relative to the root, in the manifest's order.
-pub fn shipped_specs() -> Vec<String> {
+pub fn shipped_spec_paths() -> Vec<String> {
     shipped()
         .modules
         .iter()
