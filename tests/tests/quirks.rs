@@ -12,7 +12,7 @@
 //! The PowerStore and ViPR bodies carry the drift between spec and server that
 //! `../shared/facts/protocols.md` ("Drift between the specs and real bodies")
 //! records: a job's `response_body.id` as the integer `0`, a job body without
-//! its discriminator, `state: "Ok"` for the enum's `OK`, and ViPR's numbers and
+//! its discriminator (read by its shape), `state: "Ok"` for the enum's `OK`, and ViPR's numbers and
 //! booleans sent as strings. The runtime's tolerant reader
 //! (`migrate_runtime::lenient`) takes them; what it cannot read is still an
 //! error that names the field and the value.
@@ -124,15 +124,16 @@ fn powerstore_job_whose_created_id_is_the_integer_0_decodes() {
 }
 
 #[test]
-fn powerstore_job_error_body_without_its_discriminator_is_kept_as_json() {
+fn powerstore_job_error_body_without_its_discriminator_is_read_by_its_shape() {
     let job: JobInstance = decode(
         r#"{"id":"j1","state":"FAILED","phase":"Failed","response_status":"422",
             "response_body":{"messages":[{"code":"0xE0301001000A","severity":"Error",
               "message_l10n":"Import session is not in a valid state for this operation."}]}}"#,
     );
     match job.response_body.expect("a response body") {
-        BaseResponse::Other(value) => {
-            assert_eq!(value["messages"][0]["code"], "0xE0301001000A")
+        BaseResponse::JobErrorResponse(error) => {
+            let messages = error.messages.expect("messages");
+            assert_eq!(messages[0].code.as_deref(), Some("0xE0301001000A"));
         }
         other => panic!("{other:?}"),
     }
