@@ -4,9 +4,9 @@
 //!
 //! | module | cargo feature | service | spec |
 //! |---|---|---|---|
-//! | [`powerstore`] | `powerstore` | Dell PowerStore import sessions, jobs and the resources a migration needs | `specs/dellemc.swagger.json` + `specs/powerstore.overlay.yaml` |
-//! | [`lcm`] | `lcm` | Oracle EPM Cloud Lifecycle Management snapshot imports | `specs/lcm.yaml` |
-//! | [`vipr`] | `vipr` | EMC ViPR Controller volume-group full copies and tasks | `specs/vipr.yaml` |
+//! | `powerstore` | `powerstore` | Dell PowerStore import sessions, jobs and the resources a migration needs | `specs/dellemc.swagger.json` + `specs/powerstore.overlay.yaml` |
+//! | `lcm` | `lcm` | Oracle EPM Cloud Lifecycle Management snapshot imports | `specs/lcm.yaml` |
+//! | `vipr` | `vipr` | EMC ViPR Controller volume-group full copies and tasks | `specs/vipr.yaml` |
 //!
 //! All three features are on by default; a program that talks to one service builds only
 //! that client:
