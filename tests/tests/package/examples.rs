@@ -33,6 +33,7 @@ fn fast() -> WaitOptions {
         interval: Duration::from_millis(10),
         max_interval: Duration::from_millis(40),
         timeout: Duration::from_secs(20),
+        ..WaitOptions::default()
     }
 }
 
