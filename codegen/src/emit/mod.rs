@@ -122,7 +122,9 @@ fn runtime_import(_: &Api, _: usize) -> TokenStream {
     quote! { use ::migrate_runtime as rt; }
 }
 fn tag_imports(api: &Api, _: usize) -> TokenStream {
-    let uses_types = !api.reachable_from(&(0..api.operations.len()).collect::<Vec<_>>()).is_empty();
+    let uses_types = !api
+        .reachable_from(&(0..api.operations.len()).collect::<Vec<_>>())
+        .is_empty();
     let types = uses_types.then(|| quote! { use super::types; });
     quote! {
         use ::migrate_runtime as rt;
