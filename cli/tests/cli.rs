@@ -637,23 +637,33 @@ fn json_output_snapshot() {
 /// generated with the project's overlay.
 fn spec_with_a_new_field() -> migrate_codegen::Generated {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let text = std::fs::read_to_string(root.join("specs/dellemc.swagger.json")).unwrap();
+    let specs = root.join("generated/specs");
+    let manifest = std::fs::read_to_string(specs.join("shipped.yaml")).unwrap();
+    let manifest = migrate_codegen::Manifest::parse(&manifest, &specs, "shipped.yaml").unwrap();
+    let powerstore = manifest.module("powerstore").unwrap();
+    let text = std::fs::read_to_string(&powerstore.spec).unwrap();
     let mut spec: Value = serde_json::from_str(&text).unwrap();
     spec["definitions"]["import_session_create"]["properties"]["migration_window"] = serde_json::json!({
         "type": "string",
         "maxLength": 32,
         "description": "Maintenance window for the cutover. Used by schedulers."
     });
-    let overlay = std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).unwrap();
+    let overlays: Vec<migrate_codegen::Source> = powerstore
+        .overlays
+        .iter()
+        .map(|path| {
+            migrate_codegen::Source::new(
+                path.display().to_string(),
+                std::fs::read_to_string(path).unwrap(),
+            )
+        })
+        .collect();
     migrate_codegen::generate(
         &migrate_codegen::Source::new(
             "dellemc.swagger.json",
             serde_json::to_string(&spec).unwrap(),
         ),
-        &[migrate_codegen::Source::new(
-            "powerstore.overlay.yaml",
-            overlay,
-        )],
+        &overlays,
         &Default::default(),
     )
     .unwrap()

@@ -58,6 +58,36 @@ fn parse(relative: &str) -> Value {
     load::parse(&read(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
 }
 
+/// A shipped module of `generated/specs/shipped.yaml` (paths relative to the root).
+fn shipped(name: &str) -> migrate_codegen::manifest::Module {
+    let manifest = "generated/specs/shipped.yaml";
+    let manifest = migrate_codegen::Manifest::parse(
+        &read(manifest).text,
+        Path::new("generated/specs"),
+        manifest,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    manifest
+        .module(name)
+        .unwrap_or_else(|| panic!("no module {name} in the manifest"))
+        .clone()
+}
+
+/// A shipped module's spec with its overlays applied.
+fn shipped_spec(name: &str) -> Value {
+    let module = shipped(name);
+    let mut doc = parse(&module.spec.display().to_string());
+    for overlay in &module.overlays {
+        overlay::apply(
+            &mut doc,
+            &read(&overlay.display().to_string()),
+            &mut Vec::new(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", overlay.display()));
+    }
+    doc
+}
+
 /// Replaces each `$ref` to a schema that holds no `$ref` itself with a copy of that schema (the
 /// reference's sibling keys kept). Prism's parser shares the objects of a schema referenced from
 /// several places and turns the shared `enum` arrays into references, which its validator cannot
@@ -101,14 +131,7 @@ fn inline_leaf_refs(document: &mut Value) {
 
 /// The PowerStore spec as Prism must serve it for the CLI's URLs.
 fn powerstore_spec() -> Value {
-    let mut doc = parse("specs/dellemc.swagger.json");
-    let mut warnings = Vec::new();
-    overlay::apply(
-        &mut doc,
-        &read("specs/powerstore.overlay.yaml"),
-        &mut warnings,
-    )
-    .expect("the overlay applies");
+    let mut doc = shipped_spec("powerstore");
 
     // Prism serves Swagger 2.0 paths without basePath; the CLI sends /api/rest/...
     let object = doc.as_object_mut().expect("spec object");
@@ -161,13 +184,13 @@ fn powerstore_spec() -> Value {
 }
 
 fn lcm_spec() -> Value {
-    let mut doc = parse("specs/lcm.yaml");
+    let mut doc = shipped_spec("lcm");
     inline_leaf_refs(&mut doc);
     doc
 }
 
 fn vipr_spec() -> Value {
-    let mut doc = parse("specs/vipr.yaml");
+    let mut doc = shipped_spec("vipr");
     // The spec declares the login token header; give Prism a value to send.
     doc["paths"]["/login"]["get"]["responses"]["200"]["headers"]["X-SDS-AUTH-TOKEN"]["example"] =
         json!("contract-test-token");

@@ -23,6 +23,7 @@ pub mod error;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod manifest;
 pub mod normalize;
 pub mod overlay;
 pub mod spec;
@@ -31,6 +32,7 @@ pub mod upgrade;
 
 pub use error::{summary, Error, Location, Place, Warning, WarningKind};
 pub use load::{Dialect, Source};
+pub use manifest::Manifest;
 pub use normalize::NamingStyle;
 pub use standalone::{crate_files, RuntimeDependency};
 

@@ -125,7 +125,7 @@ pub fn body<T: DeserializeOwned>(
             object.insert(name.to_string(), value);
         }
     }
-    T::deserialize(Value::Object(object)).map_err(|e| {
+    T::deserialize(crate::lenient::Lenient(Value::Object(object))).map_err(|e| {
         let text = e.to_string();
         let message = match text
             .strip_prefix("missing field `")
@@ -161,7 +161,8 @@ pub fn json_flag<T: DeserializeOwned>(
     text: &Option<String>,
 ) -> Result<Option<T>, ValidationError> {
     let Some(text) = text else { return Ok(None) };
-    serde_json::from_str(text)
+    serde_json::from_str::<Value>(text)
+        .and_then(|value| T::deserialize(crate::lenient::Lenient(value)))
         .map(Some)
         .map_err(|e| ValidationError {
             field: format!("--{flag}"),

@@ -10,8 +10,11 @@
 //! through [`migrate_runtime::wait::until`], so timeouts and progress reporting behave the same
 //! for every service.
 
+#[cfg(feature = "lcm")]
 pub mod lcm;
+#[cfg(feature = "powerstore")]
 pub mod powerstore;
+#[cfg(feature = "vipr")]
 pub mod vipr;
 
 use migrate_runtime::{Auth, Error, RetryPolicy, Transport, TransportBuilder};
