@@ -543,13 +543,17 @@ fn emit_request(api: &Api, op: &Operation, args: &[Arg]) -> TokenStream {
         let Some(arg) = param_arg(i) else {
             continue;
         };
-        let value = value_of(arg, &p.ty);
         let value = match arg.shape {
             Shape::Json => {
+                let value = value_of(arg, &p.ty);
                 quote! { #value.ok_or_else(|| rt::ValidationError { field: #operation.to_string(), message: "a value is required".to_string() })? }
             }
-            Shape::List => quote! { #value.unwrap_or_default() },
-            _ => value,
+            // A required list is passed as given, empty or not.
+            Shape::List => {
+                let field = &arg.field;
+                quote! { self.#field.clone() }
+            }
+            _ => value_of(arg, &p.ty),
         };
         prepare.extend(quote! { let #var = #value; });
         call.push(match &p.ty {
