@@ -31,9 +31,9 @@
 //! # }
 //! ```
 //!
-//! [`ext`] is written by hand: `connect` helpers and the waits and error collection that
-//! span several calls (PowerStore jobs and import sessions, LCM imports with their paged
-//! error details, ViPR full-copy tasks).
+//! Waits and paged lists the specs declare are generated (`wait_until_<name>`, `_stream`).
+//! [`ext`] is written by hand: `connect` helpers and the workflows that span several calls
+//! (name to id, LCM imports with every failed task's messages, ViPR full copies' tasks).
 
 /// Dell PowerStore REST API (the migration subset), generated.
 #[allow(deprecated)]
@@ -53,5 +53,5 @@ pub mod vipr {
     include!(concat!(env!("OUT_DIR"), "/vipr.rs"));
 }
 
-/// Hand-written workflows over the generated clients (connect, wait, collect errors).
+/// Hand-written workflows over the generated clients (connect, look up, fan out, collect errors).
 pub mod ext;
