@@ -1199,7 +1199,10 @@ fn rough_class(member: &Node<'_>) -> Option<ClassName> {
     }
     let ty = match map.get("type") {
         Some(Value::String(s)) => Some(s.as_str()),
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).find(|t| *t != "null"),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null"),
         _ => infer_type(map),
     };
     Some(match ty? {

@@ -128,9 +128,7 @@ impl<F: FnMut(&Progress)> Fleet<F> {
             .and_then(|(p, _)| p.as_ref())
             .map_or("unknown", |p| p.state.as_str());
         let mut progress = Progress::new(state)
-            .with_percent(Some(
-                self.percent.iter().sum::<i64>() / total.max(1) as i64,
-            ))
+            .with_percent(Some(self.percent.iter().sum::<i64>() / total.max(1) as i64))
             .with_detail(format!("{done} of {total} tasks finished"));
         progress.elapsed = latest.elapsed;
         (self.report)(&progress);

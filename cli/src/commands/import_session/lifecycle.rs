@@ -201,12 +201,18 @@ mod tests {
     fn a_wait_for_named_states_ends_where_a_session_ends() {
         let rule = until_rule();
         let judge = |state: &str, targets: &[&str]| rule.judge(&json!({ "state": state }), targets);
-        assert!(matches!(judge("Cancelled", &["Cancelled"]), Verdict::Done(_)));
+        assert!(matches!(
+            judge("Cancelled", &["Cancelled"]),
+            Verdict::Done(_)
+        ));
         assert!(matches!(
             judge("Import_Completed", &["Cancelled"]),
             Verdict::Failed { .. }
         ));
-        assert!(matches!(judge("Failed", &["Paused"]), Verdict::Failed { .. }));
+        assert!(matches!(
+            judge("Failed", &["Paused"]),
+            Verdict::Failed { .. }
+        ));
         assert!(matches!(
             judge("Ready_For_Cutover", &["Paused"]),
             Verdict::Pending(_)
