@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 
 use crate::context::Context;
 use crate::exit::{Code, Failure};
-use crate::service::{Service, LCM, POWERSTORE, VIPR};
+use crate::service::{Service, LCM, POWERSTORE, POWERSTORE_LOGIN, VIPR, VIPR_LOGIN};
 use crate::wait::Watch;
 
 /// `migrate api ...`
@@ -184,6 +184,8 @@ struct Api<C: 'static, O> {
     request: BuildRequest<O>,
     info: fn(&O) -> &'static Info,
     transport: fn(&C) -> &Transport,
+    /// How the service's login operation is sent, if it has one (see [`crate::service::AuthKind::login`]).
+    login: Option<&'static Service<Transport>>,
 }
 
 const POWERSTORE_API: Api<powerstore::Client, powerstore::api::Operation> = Api {
@@ -193,6 +195,7 @@ const POWERSTORE_API: Api<powerstore::Client, powerstore::api::Operation> = Api 
     request: powerstore::api::Operation::request,
     info: powerstore::api::Operation::info,
     transport: powerstore::Client::transport,
+    login: Some(&POWERSTORE_LOGIN),
 };
 
 const LCM_API: Api<lcm::Client, lcm::api::Operation> = Api {
@@ -202,6 +205,7 @@ const LCM_API: Api<lcm::Client, lcm::api::Operation> = Api {
     request: lcm::api::Operation::request,
     info: lcm::api::Operation::info,
     transport: lcm::Client::transport,
+    login: None,
 };
 
 const VIPR_API: Api<vipr::Client, vipr::api::Operation> = Api {
@@ -211,6 +215,7 @@ const VIPR_API: Api<vipr::Client, vipr::api::Operation> = Api {
     request: vipr::api::Operation::request,
     info: vipr::api::Operation::info,
     transport: vipr::Client::transport,
+    login: Some(&VIPR_LOGIN),
 };
 
 /// Runs one `api` command.
@@ -303,52 +308,71 @@ impl<C: 'static, O> Api<C, O> {
             )),
             other => other.into(),
         })?;
-        ctx.send(self.service, &request.clone(), async |client| {
-            let transport = (self.transport)(client);
-            match plan {
-                Plan::Once => print_answer(ctx, send(transport, request).await?),
-                Plan::All(paging) => {
-                    let items: Vec<Value> = match paging {
-                        Paging::ContentRange { max_page_size } => {
-                            paging::content_range::<Value, Value>(
-                                transport,
-                                Ok(request),
-                                max_page_size,
-                            )
-                            .try_collect()
-                            .await?
-                        }
-                        Paging::NextLink { items, next, rel } => {
-                            paging::next_link::<Value, Value>(
-                                transport,
-                                Ok(request),
-                                items,
-                                next,
-                                rel,
-                            )
-                            .try_collect()
-                            .await?
-                        }
-                    };
-                    ctx.printer.one(&items)
-                }
-                Plan::Poll(rule) => {
-                    let mut resume = vec!["api", self.name];
-                    resume.extend(call.words.iter().map(String::as_str));
-                    let wait = wait_flag(info, rule);
-                    resume.push(&wait);
-                    let what = format!("{} ({})", rule.name, call.words.join(" "));
-                    let watch = Watch::new(ctx, what, &resume)
-                        .id("waiter", rule.name)
-                        .id("ids", call.positionals.clone());
-                    let polls = [(request, call.positionals.join(" "))];
-                    let last = wait_all(ctx, &watch, transport, rule, &polls).await?;
-                    print_value(ctx, last.into_iter().next().unwrap_or_default())
-                }
-                Plan::ThenWait(then) => self.then_wait(ctx, transport, request, &then).await,
+        let login = self
+            .login
+            .filter(|_| self.service.auth.login() == Some((info.method, info.path)));
+        let shown = request.clone();
+        match login {
+            // The login operation itself takes the credentials the session's login sends.
+            Some(login) => {
+                ctx.send(login, &shown, async |transport| {
+                    self.execute(ctx, transport, plan, request, &call, info)
+                        .await
+                })
+                .await
             }
-        })
-        .await
+            None => {
+                ctx.send(self.service, &shown, async |client| {
+                    let transport = (self.transport)(client);
+                    self.execute(ctx, transport, plan, request, &call, info)
+                        .await
+                })
+                .await
+            }
+        }
+    }
+
+    /// Sends `request` through `transport` and does with the answer what `plan` says.
+    async fn execute(
+        &self,
+        ctx: &Context,
+        transport: &Transport,
+        plan: Plan,
+        request: Request,
+        call: &Call<O>,
+        info: &'static Info,
+    ) -> Result<(), Failure> {
+        match plan {
+            Plan::Once => print_answer(ctx, send(transport, request).await?),
+            Plan::All(Paging::ContentRange { max_page_size }) => {
+                let items: Vec<Value> =
+                    paging::content_range::<Value, Value>(transport, Ok(request), max_page_size)
+                        .try_collect()
+                        .await?;
+                ctx.printer.one(&items)
+            }
+            Plan::All(Paging::NextLink { items, next, rel }) => {
+                let items: Vec<Value> =
+                    paging::next_link::<Value, Value>(transport, Ok(request), items, next, rel)
+                        .try_collect()
+                        .await?;
+                ctx.printer.one(&items)
+            }
+            Plan::Poll(rule) => {
+                let mut resume = vec!["api", self.name];
+                resume.extend(call.words.iter().map(String::as_str));
+                let wait = wait_flag(info, rule);
+                resume.push(&wait);
+                let what = format!("{} ({})", rule.name, call.words.join(" "));
+                let watch = Watch::new(ctx, what, &resume)
+                    .id("waiter", rule.name)
+                    .id("ids", call.positionals.clone());
+                let polls = [(request, call.positionals.join(" "))];
+                let last = wait_all(ctx, &watch, transport, rule, &polls).await?;
+                print_value(ctx, last.into_iter().next().unwrap_or_default())
+            }
+            Plan::ThenWait(then) => self.then_wait(ctx, transport, request, &then).await,
+        }
     }
 
     /// Sends `request`, then waits for what the answer names, as the first of `then` that

@@ -521,3 +521,32 @@ fn dry_runs_show_the_request_and_its_auth_without_secrets() {
     assert!(!stdout.contains(crate::common::PASSWORD));
     assert!(sim.handle.requests().is_empty());
 }
+
+#[test]
+fn the_login_operation_itself_is_sent_with_basic_credentials() {
+    let sim = Sim::start();
+    let (code, stdout, stderr) = sim.run(&[
+        "--dry-run",
+        "api",
+        "powerstore",
+        "login-session-collection-query",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.lines().nth(1),
+        Some("Authorization: Basic ***"),
+        "{stdout}"
+    );
+    let sessions = sim.json(&["api", "powerstore", "login-session-collection-query"]);
+    assert_eq!(sessions[0]["user"], "admin", "{sessions}");
+    // One request: the operation is the login, not a login and then the operation.
+    assert_eq!(
+        sim.handle.requests().len(),
+        1,
+        "{:?}",
+        sim.handle.requests()
+    );
+    let (code, _, stderr) = sim.run(&["api", "vipr", "login"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(sim.handle.request_count("GET", "/login"), 1);
+}

@@ -36,7 +36,7 @@ pub struct ConnectOptions {
 
 impl ConnectOptions {
     /// Builds a transport for `host_url` followed by `base_path`, authenticating with `auth`.
-    fn transport(
+    pub fn transport(
         &self,
         host_url: &str,
         base_path: &str,
