@@ -622,12 +622,12 @@ fn print_answer(ctx: &Context, answer: Response<Value>) -> Result<(), Failure> {
     print_value(ctx, answer.body)
 }
 
-/// Prints a body: a list as a list, anything else as one object, nothing for none.
+/// Prints a body as the output options say (a list of objects as rows with every field they
+/// have); nothing for none.
 fn print_value(ctx: &Context, body: Value) -> Result<(), Failure> {
     match body {
         Value::Null => Ok(()),
-        Value::Array(items) => ctx.printer.one(&items),
-        other => ctx.printer.one(&other),
+        body => ctx.printer.one(&body),
     }
 }
 
