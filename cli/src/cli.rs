@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use crate::commands::{config, import_session, job, lcm, remote_system, vipr, volume};
+use crate::commands::{api, config, import_session, job, lcm, remote_system, vipr, volume};
 use crate::complete::Shell;
 use crate::input;
 use crate::output::{Format, Query};
@@ -136,6 +136,8 @@ pub enum Command {
     /// EMC ViPR full copies and tasks.
     #[command(subcommand)]
     Vipr(vipr::Command),
+    /// Every operation of the shipped specs as a command (`migrate api SERVICE --list`).
+    Api(api::Command),
     /// Show or change profiles (passwords and tokens are never stored).
     #[command(subcommand)]
     Config(config::Command),

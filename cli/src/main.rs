@@ -77,6 +77,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Job(c) => commands::job::run(&ctx, c).await,
         Command::Lcm(c) => commands::lcm::run(&ctx, c).await,
         Command::Vipr(c) => commands::vipr::run(&ctx, c).await,
+        Command::Api(c) => commands::api::run(&ctx, c).await,
         Command::Config(c) => commands::config::run(&ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Help { .. } => Ok(()),
     };

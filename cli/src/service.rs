@@ -13,7 +13,7 @@ use migrate_clients::ext::{
     lcm as lcm_ext, powerstore as ps_ext, vipr as vipr_ext, ConnectOptions,
 };
 use migrate_clients::{lcm, powerstore, vipr};
-use migrate_runtime::{Error, Secret, Url};
+use migrate_runtime::{Auth, Error, Secret, Transport, Url};
 
 use crate::exit::Failure;
 
@@ -116,6 +116,52 @@ pub const VIPR: Service<vipr::Client> = Service {
     connect: |host, login, options| vipr_ext::connect(host, login.user, login.password, options),
     connect_with_token: None,
 };
+
+/// PowerStore's login operation itself (`GET /login_session`), as `migrate api` sends it:
+/// with Basic credentials, as the session's own login does, not with the session.
+pub const POWERSTORE_LOGIN: Service<Transport> = Service {
+    name: "PowerStore",
+    profile_key: "powerstore_host",
+    base_path: powerstore::Client::BASE_PATH,
+    auth: AuthKind::Basic,
+    connect: |host, login, options| {
+        let auth = Auth::Basic {
+            user: login.user,
+            password: login.password,
+        };
+        options.transport(host, powerstore::Client::BASE_PATH, auth)
+    },
+    connect_with_token: None,
+};
+
+/// ViPR's login operation itself (`GET /login`), with Basic credentials (see
+/// [`POWERSTORE_LOGIN`]).
+pub const VIPR_LOGIN: Service<Transport> = Service {
+    name: "ViPR",
+    profile_key: "vipr_host",
+    base_path: vipr::Client::BASE_PATH,
+    auth: AuthKind::Basic,
+    connect: |host, login, options| {
+        let auth = Auth::Basic {
+            user: login.user,
+            password: login.password,
+        };
+        options.transport(host, vipr::Client::BASE_PATH, auth)
+    },
+    connect_with_token: None,
+};
+
+impl AuthKind {
+    /// The operation (method and path below the base path) that logs in, for a service whose
+    /// session starts with one; it takes Basic credentials itself.
+    pub fn login(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            AuthKind::PowerStoreSession => Some(("GET", "/login_session")),
+            AuthKind::ViprToken => Some(("GET", "/login")),
+            AuthKind::Basic | AuthKind::Bearer => None,
+        }
+    }
+}
 
 impl<C> Service<C> {
     /// Whether the service takes a bearer token.

@@ -164,6 +164,13 @@ impl Watch {
         self
     }
 
+    /// Resumes with `line` instead: several commands, one per piece of work, for a wait on
+    /// work that no one command resumes (`migrate api` on several tasks).
+    pub fn resume_line(mut self, line: String) -> Self {
+        self.resume = line;
+        self
+    }
+
     /// Adds an id of the work to the record.
     pub fn id(mut self, name: &str, value: impl Into<Value>) -> Self {
         self.ids.insert(name.to_owned(), value.into());

@@ -1,5 +1,6 @@
 //! End-to-end tests: the `migrate` binary against the simulator, plus the generator's flags.
 
+mod api;
 mod bad_input;
 mod common;
 mod complete;

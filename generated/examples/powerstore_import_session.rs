@@ -10,15 +10,15 @@
 //! The simulator seeds the source system `unity-src-01` with the volume `sv_101`; against an
 //! array, name your own remote system and source volume.
 
-use migrate_clients::ext::powerstore::{connect, wait_for_import_session};
+use migrate_clients::ext::powerstore::connect;
 use migrate_clients::ext::ConnectOptions;
 use migrate_clients::powerstore::operations::{
     ImportSessionCreateParams, ImportSessionCreateResponse, ImportSessionCutoverParams,
+    ImportSessionInstanceQueryParams,
 };
-use migrate_clients::powerstore::types::{
-    ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State,
-};
+use migrate_clients::powerstore::types::{ImportSessionCreate, ImportSessionInstance};
 use migrate_runtime::wait::{Progress, WaitOptions};
+use migrate_runtime::waiter::Finished;
 
 /// Runs the whole import against `url` and returns the completed session.
 pub async fn run(
@@ -47,16 +47,31 @@ pub async fn run(
     };
     println!("created import session {id}");
 
+    // The waits the overlay declares (`x-migrate-waiter`): ready for cutover, then completed.
     let report = |p: &Progress| println!("  {} ({:?}%)", p.state, p.percent);
-    wait_for_import_session(&client, &id, &[State::ReadyForCutover], wait, report).await?;
+    let params = ImportSessionInstanceQueryParams::default();
+    let ready = client
+        .wait_until_import_session_ready(&id, &params, Some(wait), report)
+        .await?;
+    if let Finished::Failed(failure) = ready {
+        return Err(format!("import session {id} ended {}", failure.state).into());
+    }
     client
         .import_session_cutover(&id, &ImportSessionCutoverParams::default())
         .await?;
     println!("cutover started");
-    let done =
-        wait_for_import_session(&client, &id, &[State::ImportCompleted], wait, report).await?;
-    println!("import session {id} is {:?}", done.state);
-    Ok(done)
+    match client
+        .wait_until_import_session_completed(&id, &params, Some(wait), report)
+        .await?
+    {
+        Finished::Done(done) => {
+            println!("import session {id} is {:?}", done.state);
+            Ok(done)
+        }
+        Finished::Failed(failure) => {
+            Err(format!("import session {id} ended {}", failure.state).into())
+        }
+    }
 }
 
 #[tokio::main]

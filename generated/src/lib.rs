@@ -19,14 +19,15 @@
 //! with the spec's schemas and an `operations` module with per-operation parameters and
 //! response enums. Every operation is one method returning
 //! `Result<migrate_runtime::Response<T>, migrate_runtime::Error<E>>`, where `E` is the spec's
-//! error body; a `<operation>_request` builder shows the request without sending it. The
-//! `cli` feature adds `clap::Args` structs for the request bodies.
+//! error body; a `<operation>_request` builder shows the request without sending it. Waits
+//! and paged lists the specs declare are generated (`wait_until_<name>`, `_stream`). The
+//! `cli` feature adds `clap::Args` structs for the request bodies and a command for every
+//! operation (`api`).
 //!
-//! [`ext`] is written by hand: `connect` helpers and the waits and error collection that span
-//! several calls (PowerStore jobs and import sessions, LCM imports with their paged error
-//! details, ViPR full-copy tasks). Each module's page has a complete example; the
-//! `examples/` directory has the same flows as programs to run against the simulator
-//! (`cargo run -p migrate-sim -- --port 8080`).
+//! [`ext`] is written by hand: `connect` helpers and the workflows that span several calls
+//! (name to id, LCM imports with every failed task's messages, ViPR full copies' tasks).
+//! Each module's page has a complete example; the `examples/` directory has the same flows
+//! as programs to run against the simulator (`cargo run -p migrate-sim -- --port 8080`).
 //!
 //! `MIGRATE_POWERSTORE_SPEC=/absolute/path/to/spec.json` at build time generates the
 //! PowerStore client from another release's spec (the one an array serves, say), with this
@@ -38,13 +39,14 @@
 /// Import a volume from a source system and cut over once the copy is done:
 ///
 /// ```no_run
-/// use migrate_clients::ext::powerstore::{connect, wait_for_import_session};
+/// use migrate_clients::ext::powerstore::connect;
 /// use migrate_clients::ext::ConnectOptions;
 /// use migrate_clients::powerstore::operations::{
 ///     ImportSessionCreateParams, ImportSessionCreateResponse, ImportSessionCutoverParams,
+///     ImportSessionInstanceQueryParams,
 /// };
-/// use migrate_clients::powerstore::types::{ImportSessionCreate, ImportSessionStateEnum as State};
-/// use migrate_runtime::wait::WaitOptions;
+/// use migrate_clients::powerstore::types::ImportSessionCreate;
+/// use migrate_runtime::waiter::Finished;
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = connect("https://powerstore.example", "admin", "secret", &ConnectOptions::default())?;
@@ -59,10 +61,16 @@
 ///     ImportSessionCreateResponse::Accepted(job) => return Err(format!("job {:?} started instead", job.id).into()),
 /// };
 /// let progress = |p: &migrate_runtime::wait::Progress| println!("{}", p.state);
-/// wait_for_import_session(&client, &id, &[State::ReadyForCutover], WaitOptions::default(), progress).await?;
+/// let params = ImportSessionInstanceQueryParams::default();
+/// // The waits the spec declares (`x-migrate-waiter` in the overlay), with their own pauses.
+/// if let Finished::Failed(failure) = client.wait_until_import_session_ready(&id, &params, None, progress).await? {
+///     return Err(format!("{id} ended {}", failure.state).into());
+/// }
 /// client.import_session_cutover(&id, &ImportSessionCutoverParams::default()).await?;
-/// let done = wait_for_import_session(&client, &id, &[State::ImportCompleted], WaitOptions::default(), progress).await?;
-/// println!("{} is {:?}", id, done.state);
+/// match client.wait_until_import_session_completed(&id, &params, None, progress).await? {
+///     Finished::Done(done) => println!("{} is {:?}", id, done.state),
+///     Finished::Failed(failure) => return Err(format!("{id} ended {}", failure.state).into()),
+/// }
 /// # Ok(())
 /// # }
 /// ```
@@ -142,7 +150,7 @@ pub mod vipr {
     include!(concat!(env!("OUT_DIR"), "/vipr.rs"));
 }
 
-/// Hand-written workflows over the generated clients (connect, wait, collect errors).
+/// Hand-written workflows over the generated clients (connect, look up, fan out, collect errors).
 pub mod ext;
 
 // The README's example is compiled as a doc test.

@@ -27,7 +27,8 @@ pub struct Info {
     pub path: &'static str,
     /// The spec's summary (or the first sentence of its description).
     pub summary: &'static str,
-    /// Whether it takes a JSON body (and so `--body FILE`).
+    /// Whether its body is JSON (`--body FILE` is read as JSON or YAML); a command whose body
+    /// is not JSON takes the `--body` file as bytes.
     pub body: bool,
     /// How it pages, if it does.
     pub paging: Option<Paging>,

@@ -2,10 +2,12 @@
 
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
-use migrate_clients::ext::powerstore::{self as ext, JobError, JobOutcome};
 use migrate_clients::powerstore::operations::{JobCollectionQueryParams, JobInstanceQueryParams};
-use migrate_clients::powerstore::types::{JobPhaseEnum, ResourceTypeEnum};
+use migrate_clients::powerstore::types::{
+    BaseResponse, JobInstance, JobPhaseEnum, ResourceTypeEnum,
+};
 use migrate_clients::powerstore::Client;
+use migrate_runtime::waiter::{self, Finished};
 use migrate_runtime::StringEnum;
 
 use crate::commands::{list_items, say_more, ListArgs};
@@ -164,21 +166,55 @@ async fn list(ctx: &Context, args: JobListArgs) -> Result<(), Failure> {
     .await
 }
 
-/// Waits for job `id` to finish, showing progress; a failed job is exit code 4 with the
-/// job's messages. A wait that ends without success carries the command that resumes it.
-pub async fn wait_job(ctx: &Context, client: &Client, id: &str) -> Result<JobOutcome, Failure> {
+/// How a job that did not fail ended.
+pub struct JobDone {
+    /// The job as last seen.
+    pub job: JobInstance,
+    /// The id a create job made (its `job_create_response`), if any.
+    pub created_id: Option<String>,
+}
+
+/// Waits for job `id` to finish with the spec's `job_done` waiter, showing progress; a failed
+/// job is exit code 4 with the job's messages. A wait that ends without success carries the
+/// command that resumes it.
+pub async fn wait_job(ctx: &Context, client: &Client, id: &str) -> Result<JobDone, Failure> {
     let watch = Watch::new(ctx, format!("job {id}"), &["job", "wait", id]).id("job_id", id);
-    watch
+    let params = JobInstanceQueryParams::default();
+    let finished = watch
         .run(async {
-            ext::wait_for_job(client, id, ctx.wait_options(), watch.progress())
+            client
+                .wait_until_job_done(id, &params, Some(ctx.wait_options()), watch.progress())
                 .await
-                .map_err(|error| match error {
-                    JobError::Failed(failure) => {
-                        watch.keep(&failure.job);
-                        Failure::new(Code::Failed, failure.to_string())
-                    }
-                    JobError::Wait(e) => e.into(),
-                })
+                .map_err(Failure::from)
         })
-        .await
+        .await?;
+    match finished {
+        Finished::Done(job) => Ok(JobDone {
+            created_id: match &job.response_body {
+                Some(BaseResponse::JobCreateResponse(created)) => created.id.clone(),
+                _ => None,
+            },
+            job,
+        }),
+        Finished::Failed(failure) => {
+            watch.keep(&failure.last);
+            Err(watch.stopped(Failure::new(Code::Failed, job_failed(id, &failure))))
+        }
+    }
+}
+
+/// `job ID ended PHASE (status 422): [code] severity: message`.
+fn job_failed(id: &str, failure: &waiter::Failure<JobInstance>) -> String {
+    let mut text = format!(
+        "job {} ended {}",
+        failure.last.id.as_deref().unwrap_or(id),
+        failure.state
+    );
+    if let Some(status) = &failure.last.response_status {
+        text.push_str(&format!(" (status {status})"));
+    }
+    for message in &failure.messages {
+        text.push_str(&format!(": {message}"));
+    }
+    text
 }

@@ -8,6 +8,7 @@
 //! when N fits in one, else pages of `--page-size` through the generated `_stream` method, cut
 //! at N); `--all` takes every page, and with `--limit` stops at N.
 
+pub mod api;
 pub mod config;
 pub mod import_session;
 pub mod job;

@@ -78,7 +78,7 @@ pub async fn apply(
                 .find(|s| s.id.is_some() && s.id == result.id);
             if let Some(state) = session.and_then(|s| s.state.as_ref()) {
                 result.state = Some(state.as_wire().to_string());
-                if ext::SESSION_FAILURE_STATES.contains(state) {
+                if super::lifecycle::is_failure(state.as_wire()) {
                     result.failed = Some(Code::Failed);
                 }
             }

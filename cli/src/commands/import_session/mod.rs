@@ -8,7 +8,6 @@ mod watch;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use migrate_clients::ext::powerstore as ext;
 use migrate_clients::powerstore::operations::{
     ImportSessionCollectionQueryParams, ImportSessionCreateResponse,
     ImportSessionInstanceQueryParams,
@@ -17,6 +16,7 @@ use migrate_clients::powerstore::types::{
     ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State, JobResponse,
 };
 use migrate_clients::powerstore::{self as powerstore, operations, Client};
+use migrate_runtime::waiter::{self, Finished};
 use migrate_runtime::StringEnum;
 
 use crate::commands::job::wait_job;
@@ -524,8 +524,8 @@ async fn finish_action(
     }
 }
 
-/// Waits for session `id` to reach one of `targets`, showing progress. A wait that ends
-/// without success carries the command that resumes it.
+/// Waits for session `id` to reach one of `targets` (see [`lifecycle::until_rule`]), showing
+/// progress. A wait that ends without success carries the command that resumes it.
 pub async fn wait_session(
     ctx: &Context,
     client: &Client,
@@ -537,21 +537,35 @@ pub async fn wait_session(
         args.extend(["--until", target.as_wire()]);
     }
     let watch = Watch::new(ctx, format!("import session {id}"), &args).id("session_id", id);
-    watch
+    let success: Vec<&str> = targets.iter().map(State::as_wire).collect();
+    let params = ImportSessionInstanceQueryParams::default();
+    let poll = || client.import_session_instance_query(id, &params);
+    let finished = watch
         .run(async {
-            ext::wait_for_import_session(client, id, targets, ctx.wait_options(), watch.progress())
+            let rule = lifecycle::until_rule();
+            waiter::declared_until(rule, &success, poll, ctx.wait_options(), watch.progress())
                 .await
-                .map_err(|error| match error {
-                    ext::SessionError::Failed(failure) => {
-                        watch.keep(&failure.session);
-                        Failure::new(Code::Failed, failure.to_string())
-                    }
-                    unreachable @ ext::SessionError::Unreachable(..) => {
-                        Failure::new(Code::Failed, unreachable.to_string())
-                    }
-                    ext::SessionError::Wait(e) => e.into(),
-                })
+                .map_err(Failure::from)
         })
         .await?;
-    get(client, id).await
+    let failure = match finished {
+        Finished::Done(session) => return Ok(session),
+        Finished::Failed(failure) => failure,
+    };
+    let name = failure.last.name.as_deref().unwrap_or(id);
+    let message = if lifecycle::is_failure(&failure.state) {
+        let mut text = format!("import session {name} is {}", failure.state);
+        for message in &failure.messages {
+            text.push_str(&format!(": {message}"));
+        }
+        watch.keep(&failure.last);
+        text
+    } else {
+        format!(
+            "import session {name} is {}, a final state: it will not reach {}",
+            failure.state,
+            success.join(" or ")
+        )
+    };
+    Err(watch.stopped(Failure::new(Code::Failed, message)))
 }

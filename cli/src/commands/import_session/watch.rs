@@ -21,7 +21,6 @@ use std::sync::Mutex;
 
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use migrate_clients::ext::powerstore::{SESSION_FAILURE_STATES, SESSION_FINAL_STATES};
 use migrate_clients::powerstore::operations::ImportSessionCollectionQueryParams;
 use migrate_clients::powerstore::types::{ImportSessionInstance, ImportSessionStateEnum as State};
 use migrate_clients::powerstore::Client;
@@ -29,7 +28,7 @@ use migrate_runtime::futures::TryStreamExt;
 use migrate_runtime::wait::{self, Outcome, Poll, Progress};
 use migrate_runtime::StringEnum;
 
-use super::lifecycle::SETTLED;
+use super::lifecycle::{self, SETTLED};
 use super::{COLUMNS, WIDE};
 use crate::commands::{filters, thousands, MAX_PAGE};
 use crate::context::Context;
@@ -132,15 +131,14 @@ fn describe_failure(session: &ImportSessionInstance) -> String {
     text
 }
 
-/// Whether a session needs nothing more to happen by itself.
+/// Whether a session needs nothing more to happen by itself: settled, or in a state where
+/// the waiters end as failed.
 fn is_settled(state: &State) -> bool {
-    SETTLED.contains(state)
-        || SESSION_FAILURE_STATES.contains(state)
-        || SESSION_FINAL_STATES.contains(state)
+    SETTLED.contains(state) || is_failed(state)
 }
 
 fn is_failed(state: &State) -> bool {
-    SESSION_FAILURE_STATES.contains(state)
+    lifecycle::is_failure(state.as_wire())
 }
 
 /// Every field of each session (for the result), filtered by `filter`.
