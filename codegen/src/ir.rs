@@ -101,6 +101,12 @@ impl Api {
                 stack.push(id);
             }
         }
+        self.reachable_from_types(&stack)
+    }
+
+    /// The given types and every type they hold, directly or through others.
+    pub fn reachable_from_types(&self, types: &[TypeId]) -> std::collections::BTreeSet<TypeId> {
+        let mut stack = types.to_vec();
         let mut seen = std::collections::BTreeSet::new();
         while let Some(id) = stack.pop() {
             if !seen.insert(id) {
@@ -399,6 +405,25 @@ pub struct ThenWait {
     pub waiter: usize,
     /// Where the id is in the answer.
     pub id: String,
+    /// In one tag's module of a crate split by tag, when the polled operation is in
+    /// another tag's module: that operation (and `operation` indexes nothing).
+    pub elsewhere: Option<Elsewhere>,
+}
+
+/// An operation of another tag's module that a [`ThenWait`] polls, with what naming its
+/// waiter and its request builder from there takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Elsewhere {
+    /// The other tag's module (and cargo feature).
+    pub module: String,
+    /// The operation's method name.
+    pub name: String,
+    /// Its request builder.
+    pub builder: String,
+    /// Whether the builder takes a parameters struct after the id.
+    pub params: bool,
+    /// The waiter's rule constant.
+    pub constant: String,
 }
 
 /// A waiter declared on the operation it polls (`x-migrate-waiter`): a generated

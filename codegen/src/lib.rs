@@ -64,6 +64,8 @@ pub struct TagModule {
     pub code: String,
     /// How many operations it holds.
     pub operations: usize,
+    /// How many of the root's types its operations need (compiled with its feature).
+    pub types: usize,
 }
 
 /// The generated code for one spec.
@@ -270,11 +272,14 @@ fn generate_inner(
 }
 
 /// The root and one module per tag. An operation belongs to its first tag (or to
-/// `untagged`); each type is gated by the features of the tags that reach it. A wait an
-/// answer links to another tag's waiter is not kept (the waiter stays in its own module).
+/// `untagged`); tags whose names give the same module ([`normalize::tag_module`]) share it.
+/// Each type is gated by the features of the tags that reach it; a type no operation
+/// reaches (`--all-schemas`) is always compiled, and so is every type it holds. A wait an
+/// answer links to another tag's waiter is kept behind that tag's feature.
 fn split_by_tag(file: &str, api: &mut ir::Api) -> Result<(String, Vec<TagModule>), Error> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    let mut module_of = Vec::with_capacity(api.operations.len());
     for (i, op) in api.operations.iter().enumerate() {
         let tag = op
             .tags
@@ -282,6 +287,7 @@ fn split_by_tag(file: &str, api: &mut ir::Api) -> Result<(String, Vec<TagModule>
             .cloned()
             .unwrap_or_else(|| "untagged".to_string());
         let module = normalize::tag_module(&tag);
+        module_of.push(module.clone());
         groups
             .entry(module)
             .or_insert_with(|| (tag, Vec::new()))
@@ -289,10 +295,21 @@ fn split_by_tag(file: &str, api: &mut ir::Api) -> Result<(String, Vec<TagModule>
             .push(i);
     }
     let mut features: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
+    let mut needed = BTreeMap::new();
     for (module, (_, ops)) in &groups {
-        for id in api.reachable_from(ops) {
+        let reached = api.reachable_from(ops);
+        needed.insert(module.clone(), reached.len());
+        for id in reached {
             features[id.0].insert(module.clone());
         }
+    }
+    // What an ungated type holds must be there whenever it is.
+    let orphans: Vec<ir::TypeId> = (0..api.types.len())
+        .filter(|&i| features[i].is_empty())
+        .map(ir::TypeId)
+        .collect();
+    for id in api.reachable_from_types(&orphans) {
+        features[id.0].clear();
     }
     for (def, needed) in api.types.iter_mut().zip(features) {
         def.features = needed.into_iter().collect();
@@ -303,17 +320,26 @@ fn split_by_tag(file: &str, api: &mut ir::Api) -> Result<(String, Vec<TagModule>
         let mut part = api.clone_without_operations();
         part.operations = ops.iter().map(|&i| api.operations[i].clone()).collect();
         for op in &mut part.operations {
-            op.then_wait
-                .retain_mut(|t| match ops.iter().position(|&i| i == t.operation) {
-                    Some(local) => {
-                        t.operation = local;
-                        true
+            for t in &mut op.then_wait {
+                match ops.iter().position(|&i| i == t.operation) {
+                    Some(local) => t.operation = local,
+                    None => {
+                        let polled = &api.operations[t.operation];
+                        t.elsewhere = Some(ir::Elsewhere {
+                            module: module_of[t.operation].clone(),
+                            name: polled.name.clone(),
+                            builder: polled.builder.clone(),
+                            params: polled.params_type.is_some(),
+                            constant: polled.waiters[t.waiter].constant.clone(),
+                        });
+                        t.operation = usize::MAX;
                     }
-                    None => false,
-                });
+                }
+            }
         }
         let code = format::format_sections(file, &part, &emit::TAG_SECTIONS)?;
         modules.push(TagModule {
+            types: needed.get(&module).copied().unwrap_or_default(),
             module,
             tag,
             code,

@@ -382,8 +382,14 @@ fn run(
     }
     let operations: usize = modules.iter().map(|(_, g)| g.operation_count).sum();
     let types: usize = modules.iter().map(|(_, g)| g.type_count).sum();
+    let tags: usize = modules.iter().map(|(_, g)| g.tags.len()).sum();
+    let split = if tags > 0 {
+        format!(" in {tags} tag modules (one cargo feature each)")
+    } else {
+        String::new()
+    };
     println!(
-        "wrote crate {name} to {}: {operations} operations, {types} types, in {} ms",
+        "wrote crate {name} to {}: {operations} operations{split}, {types} types, in {} ms",
         out.display(),
         started.elapsed().as_millis()
     );

@@ -711,8 +711,39 @@ fn emit_index(api: &Api) -> TokenStream {
     let polled: std::collections::BTreeSet<usize> = api
         .operations
         .iter()
-        .flat_map(|op| op.then_wait.iter().map(|t| t.operation))
+        .flat_map(|op| op.then_wait.iter())
+        .filter(|t| t.elsewhere.is_none())
+        .map(|t| t.operation)
         .collect();
+    // Those of other tags' modules (a crate split by tag), behind their features.
+    let elsewhere: std::collections::BTreeMap<&str, &crate::ir::Elsewhere> = api
+        .operations
+        .iter()
+        .flat_map(|op| op.then_wait.iter())
+        .filter_map(|t| t.elsewhere.as_ref())
+        .map(|e| (e.name.as_str(), e))
+        .collect();
+    let polls_elsewhere = elsewhere.into_values().map(|e| {
+        let poll = format_ident!("poll_{}", unraw(&e.name));
+        let builder = ident(&e.builder);
+        let params = e.params.then(|| quote! { , &Default::default() });
+        let feature = lit(&e.module);
+        let doc = format!(
+            " The request that polls `{}` (of the `{}` module) for one id.",
+            unraw(&e.name),
+            e.module
+        );
+        let allow = allow_large_error();
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = #feature)]
+            #allow
+            pub fn #poll(id: &str) -> Result<rt::Request, rt::Error<serde_json::Value>> {
+                let id = id.to_string();
+                super::Client::#builder(&id #params).map_err(rt::command::any_body)
+            }
+        }
+    });
     let polls = polled.into_iter().map(|index| {
         let op = &api.operations[index];
         let poll = format_ident!("poll_{}", unraw(&op.name));
@@ -757,6 +788,7 @@ fn emit_index(api: &Api) -> TokenStream {
         /// Every operation that has a command, in the order of the spec.
         pub const OPERATIONS: &[rt::command::Info] = &[#(#infos),*];
         #(#polls)*
+        #(#polls_elsewhere)*
     }
 }
 
@@ -784,16 +816,31 @@ fn info(api: &Api, op: &Operation) -> TokenStream {
         quote! { &super::waiters::#constant }
     });
     let then = op.then_wait.iter().map(|t| {
-        let polled = &api.operations[t.operation];
-        let constant = ident(&polled.waiters[t.waiter].constant);
-        let poll = format_ident!("poll_{}", unraw(&polled.name));
         let status = match t.status {
             Some(s) => quote! { Some(#s) },
             None => quote! { None },
         };
         let id = lit(&t.id);
-        quote! {
-            rt::command::ThenWait { status: #status, rule: &super::waiters::#constant, id: #id, poll: #poll }
+        match &t.elsewhere {
+            None => {
+                let polled = &api.operations[t.operation];
+                let constant = ident(&polled.waiters[t.waiter].constant);
+                let poll = format_ident!("poll_{}", unraw(&polled.name));
+                quote! {
+                    rt::command::ThenWait { status: #status, rule: &super::waiters::#constant, id: #id, poll: #poll }
+                }
+            }
+            // Another tag's waiter: there when its feature is.
+            Some(e) => {
+                let constant = ident(&e.constant);
+                let poll = format_ident!("poll_{}", unraw(&e.name));
+                let module = ident(&e.module);
+                let feature = lit(&e.module);
+                quote! {
+                    #[cfg(feature = #feature)]
+                    rt::command::ThenWait { status: #status, rule: &super::super::#module::waiters::#constant, id: #id, poll: #poll }
+                }
+            }
         }
     });
     quote! {

@@ -21,7 +21,7 @@ pub(super) fn emit_item(api: &Api, index: usize) -> TokenStream {
     gated(emit_type(api, def), &def.features)
 }
 
-/// Every item in `tokens` behind `#[cfg(any(feature = ...))]` when the type is needed only
+/// Every item in `tokens` behind `#[cfg(feature = ...)]` (`any` of several) when the type is needed only
 /// by some tag modules of a split crate.
 fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
     if features.is_empty() {
@@ -30,7 +30,10 @@ fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
     let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) else {
         return tokens;
     };
-    let cfg = quote! { #[cfg(any(#(feature = #features),*))] };
+    let cfg = match features {
+        [one] => quote! { #[cfg(feature = #one)] },
+        _ => quote! { #[cfg(any(#(feature = #features),*))] },
+    };
     file.items
         .into_iter()
         .map(|item| quote! { #cfg #item })

@@ -135,14 +135,36 @@ pub fn method_name(raw: &str) -> String {
     escape_keyword(name)
 }
 
-/// The module (and cargo feature) name of a tag: snake_case, a valid identifier
-/// (`Import Session` → `import_session`).
+/// Names a tag's module and cargo feature may not take in a crate split by tag: the
+/// crate's own features (`cli`, `full`, `default`), what the crate root already holds
+/// (`types`, `rt`) and the crates generated code names by path.
+pub const RESERVED_TAG_NAMES: &[&str] = &[
+    "cli",
+    "full",
+    "default",
+    "types",
+    "rt",
+    "std",
+    "core",
+    "alloc",
+    "serde",
+    "serde_json",
+    "clap",
+    "migrate_runtime",
+];
+
+/// The module (and cargo feature) name of a tag: snake_case, a valid identifier and a
+/// valid cargo feature name (`Import Session` → `import_session`). A leading digit gets
+/// `tag_` before it; a Rust keyword or one of [`RESERVED_TAG_NAMES`] gets `_tag` after
+/// it (`CLI` → `cli_tag`, `Type` → `type_tag`), so the name is never raw.
 pub fn tag_module(tag: &str) -> String {
     let name = unraw(&snake(tag)).trim_matches('_').to_string();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("tag_{name}")
+    } else if escape_keyword(name.clone()) != name || RESERVED_TAG_NAMES.contains(&name.as_str()) {
+        format!("{name}_tag")
     } else {
-        escape_keyword(name)
+        name
     }
 }
 
@@ -397,6 +419,24 @@ pub fn strip_generated_suffix(operation_id: &str, method: &str, path: &str) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_modules_are_plain_identifiers_and_feature_names() {
+        for (tag, module) in [
+            ("Import Session", "import_session"),
+            ("import_session", "import_session"),
+            ("CLI", "cli_tag"),
+            ("full", "full_tag"),
+            ("Default", "default_tag"),
+            ("types", "types_tag"),
+            ("Type", "type_tag"),
+            ("self", "self_tag"),
+            ("3par", "tag_3par"),
+            ("", "tag_"),
+        ] {
+            assert_eq!(tag_module(tag), module, "{tag:?}");
+        }
+    }
 
     #[test]
     fn identifiers_are_always_valid() {

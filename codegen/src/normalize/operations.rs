@@ -241,6 +241,7 @@ fn link_waits(
                 operation,
                 waiter,
                 id,
+                elsewhere: None,
             });
         }
     }

@@ -8,6 +8,7 @@ mod fuzz;
 mod naming;
 mod roundtrip;
 mod snapshots;
+mod split;
 
 use std::path::{Path, PathBuf};
 
