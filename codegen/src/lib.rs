@@ -48,15 +48,18 @@ pub struct Options {
     pub all_schemas: bool,
     /// Which operations to generate (all by default); the types they need follow.
     pub select: normalize::Selection,
-    /// One module and one cargo feature per tag ([`Generated::tags`]); the types are
-    /// shared, each compiled when a tag that needs it is on.
+    /// One module and one cargo feature per tag ([`Generated::tags`], named by
+    /// [`normalize::tag_module`]); the types are shared, each compiled when a tag that
+    /// needs it is on, and those no operation uses always. [`crate_files`] lays out the
+    /// crate.
     pub split_by_tag: bool,
 }
 
 /// One tag's module of a crate split by tag.
 #[derive(Debug, Clone)]
 pub struct TagModule {
-    /// The module and cargo feature name (the tag in snake_case).
+    /// The module and cargo feature name (the tag in snake_case; never `cli`, `full`
+    /// or `default`: [`normalize::tag_module`]).
     pub module: String,
     /// The tag as the spec writes it.
     pub tag: String,

@@ -144,8 +144,9 @@ struct Input {
     /// `"METHOD /path"`.
     #[arg(long = "include-op", value_name = "OPERATION")]
     include_ops: Vec<String>,
-    /// One module and one cargo feature per tag (named after the tag in snake_case);
-    /// the types are shared, each compiled only when a tag that needs it is on.
+    /// One module and one cargo feature per tag (named after the tag in snake_case;
+    /// `full`, the default, turns on every tag); the types are shared, each compiled
+    /// only when a tag that needs it is on.
     #[arg(long)]
     split_by_tag: bool,
 }
