@@ -154,12 +154,17 @@ pub const RESERVED_TAG_NAMES: &[&str] = &[
 ];
 
 /// The module (and cargo feature) name of a tag: snake_case, a valid identifier and a
-/// valid cargo feature name (`Import Session` → `import_session`). A leading digit gets
-/// `tag_` before it; a Rust keyword or one of [`RESERVED_TAG_NAMES`] gets `_tag` after
+/// valid cargo feature name (`Import Session` → `import_session`; `tag` when nothing is
+/// left). A leading digit gets `tag_` before it; a Rust keyword or one of [`RESERVED_TAG_NAMES`] gets `_tag` after
 /// it (`CLI` → `cli_tag`, `Type` → `type_tag`), so the name is never raw.
 pub fn tag_module(tag: &str) -> String {
-    let name = unraw(&snake(tag)).trim_matches('_').to_string();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+    let name = ascii_words(tag)
+        .to_snake_case()
+        .trim_matches('_')
+        .to_string();
+    if name.is_empty() {
+        "tag".to_string()
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("tag_{name}")
     } else if escape_keyword(name.clone()) != name || RESERVED_TAG_NAMES.contains(&name.as_str()) {
         format!("{name}_tag")
@@ -432,7 +437,8 @@ mod tests {
             ("Type", "type_tag"),
             ("self", "self_tag"),
             ("3par", "tag_3par"),
-            ("", "tag_"),
+            ("", "tag"),
+            ("Café: NAS/Export", "cafe_nas_export"),
         ] {
             assert_eq!(tag_module(tag), module, "{tag:?}");
         }
