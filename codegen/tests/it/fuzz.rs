@@ -186,12 +186,21 @@ fn related(a: &str, b: &str) -> bool {
     under(a, b) || under(b, a)
 }
 
+/// 64 cases in the test suite; `PROPTEST_CASES` for a long run (a config of our own would
+/// otherwise override the variable).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(64)
+}
+
 fn shown(warnings: &[migrate_codegen::Warning]) -> BTreeSet<String> {
     warnings.iter().map(|w| w.to_string()).collect()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn mutated_specs_end_in_code_or_a_located_error(
