@@ -11,7 +11,9 @@
 //! reach every operation of that release.
 //!
 //! A spec error stops the build with the generator's message (file, JSON pointer, what is
-//! wrong); generator warnings show as cargo warnings.
+//! wrong); generator warnings show as cargo warnings. `MIGRATE_STRICT=1` makes every
+//! generator warning an error (as `migrate-codegen generate --strict` does), for builds that
+//! must not accept a spec the generator had to work around.
 
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,11 @@ fn main() {
     let text = read_text(Path::new(MANIFEST));
     let manifest =
         Manifest::parse(&text, Path::new("specs"), MANIFEST).unwrap_or_else(|e| fail(&e));
+    println!("cargo:rerun-if-env-changed=MIGRATE_STRICT");
+    let options = migrate_codegen::Options {
+        strict: strict(),
+        ..Default::default()
+    };
     for module in &manifest.modules {
         let feature = format!("CARGO_FEATURE_{}", module.name.to_uppercase());
         let variable = format!("MIGRATE_{}_SPEC", module.name.to_uppercase());
@@ -40,8 +47,8 @@ fn main() {
         };
         let spec_source = read(&spec);
         let overlays: Vec<Source> = module.overlays.iter().map(|o| read(o)).collect();
-        let generated = generate(&spec_source, &overlays, &Default::default())
-            .unwrap_or_else(|e| fail(&e.to_string()));
+        let generated =
+            generate(&spec_source, &overlays, &options).unwrap_or_else(|e| fail(&e.to_string()));
         for warning in &generated.warnings {
             println!("cargo:warning={warning}");
         }
@@ -60,6 +67,18 @@ fn main() {
         if let Err(e) = std::fs::write(&path, generated.code) {
             fail(&format!("cannot write {}: {e}", path.display()));
         }
+    }
+}
+
+/// `MIGRATE_STRICT`: unset, empty, `0` or `false` is off; `1` or `true` is on; anything else
+/// stops the build rather than guess.
+fn strict() -> bool {
+    match std::env::var("MIGRATE_STRICT").as_deref() {
+        Err(_) | Ok("" | "0" | "false") => false,
+        Ok("1" | "true") => true,
+        Ok(other) => fail(&format!(
+            "MIGRATE_STRICT={other}: give 1 or true (every generator warning is an error), or 0 or false"
+        )),
     }
 }
 

@@ -70,7 +70,11 @@ fn import_session_from_create_to_delete() {
 
 #[test]
 fn session_actions_and_waits() {
-    let sim = Sim::start();
+    // Slow enough steps that the copy forced below is still running when `pause` arrives
+    // (four steps of copy progress), also on a loaded machine.
+    let sim = Sim::start_with(
+        migrate_sim::SimConfig::default().with_step(std::time::Duration::from_millis(400)),
+    );
     let remote = sim.remote_system();
     let mut args = create_args("agentless01", &remote, "sv_102");
     args.extend(["--type", "Agentless", "--wait"]);

@@ -390,6 +390,87 @@ pub struct Operation {
     pub waiters: Vec<Waiter>,
     /// What to wait for after this operation answers (`x-migrate-wait`).
     pub then_wait: Vec<ThenWait>,
+    /// Its command in the `cli` feature's `api` module (`None`: it has none, as when it
+    /// needs a secret, which is never a flag value).
+    pub command: Option<Command>,
+}
+
+/// An operation's command line: every name, flag and shape decided in normalize
+/// (`normalize::commands`), so that emit only writes it out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Command {
+    /// The subcommand (`import-session-create`).
+    pub name: String,
+    /// The clap struct (`ImportSessionCreateCommand`).
+    pub type_name: String,
+    /// Its variant of the `Operation` enum.
+    pub variant: String,
+    /// One line of help.
+    pub summary: String,
+    /// Parameters first, then the body's or the form's fields.
+    pub args: Vec<CommandArg>,
+    /// How `--body FILE` is read, when the command has it.
+    pub body_file: Option<BodyFile>,
+}
+
+/// How a command reads `--body FILE`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BodyFile {
+    /// JSON or YAML, with the field flags set over it.
+    Json,
+    /// Raw bytes of this media type.
+    Bytes(String),
+}
+
+/// One argument of a command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommandArg {
+    /// The clap struct's field.
+    pub field: String,
+    /// The `--flag`; `None` for a positional argument.
+    pub long: Option<String>,
+    /// The value's name in help, when not clap's default.
+    pub value_name: Option<String>,
+    /// One line of help (the first sentence of the docs and the limits).
+    pub help: String,
+    /// Whether the command line must give it.
+    pub required: bool,
+    /// Where the value goes in the request.
+    pub source: ArgSource,
+    /// How the field holds the value.
+    pub shape: ArgShape,
+    /// The type of one value (of an item, for a list).
+    pub ty: TypeRef,
+    /// Whether a value is `Copy` (passed without a clone).
+    pub copy: bool,
+}
+
+/// Where a command's value goes in the request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ArgSource {
+    /// A parameter (an index into [`Operation::params`]).
+    Param(usize),
+    /// A top-level field of the JSON body, by wire name.
+    BodyField(String),
+    /// A field of a form body (an index into its fields).
+    FormField(usize),
+}
+
+/// How a command's field holds its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgShape {
+    /// `T`, always given.
+    Plain,
+    /// `Option<T>`.
+    Optional,
+    /// `Vec<T>`, repeatable.
+    List,
+    /// `Option<String>` of JSON text for a value of type `T`.
+    Json,
+    /// `Vec<String>` of `name=value` pairs.
+    Pairs,
+    /// `Option<PathBuf>` of a file read into bytes.
+    File,
 }
 
 /// Work an operation's answer starts, and the declared waiter that follows it: the

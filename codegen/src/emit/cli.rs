@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{ident, lit, type_tokens};
-use crate::ir::{Api, Body, Constraints, Field, Operation, TypeKind, TypeRef};
+use crate::ir::{Api, Body, Field, Operation, TypeKind, TypeRef};
 use crate::normalize::unraw;
 
 /// The flags of operation `index`'s body, when it has a struct body.
@@ -267,90 +267,5 @@ fn help(api: &Api, f: &Field) -> String {
         TypeRef::Named(id) => api.types[id.0].docs.text.as_deref(),
         _ => None,
     });
-    let sentence = docs.map(first_sentence).unwrap_or_default();
-    let limits: Vec<String> = limits(&f.constraints)
-        .into_iter()
-        .filter(|l| !sentence.contains(l.as_str()))
-        .collect();
-    match (sentence.is_empty(), limits.is_empty()) {
-        (_, true) => sentence,
-        (true, false) => limits.join(", "),
-        (false, false) => format!("{sentence} ({})", limits.join(", ")),
-    }
-}
-
-/// Text up to the first full stop followed by white space, within the first
-/// paragraph.
-fn first_sentence(text: &str) -> String {
-    let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
-    let flat = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
-    match flat.find(". ") {
-        Some(end) => flat[..=end].to_string(),
-        None => flat,
-    }
-}
-
-/// The constraints in words.
-fn limits(c: &Constraints) -> Vec<String> {
-    let mut out = Vec::new();
-    match c.min_length {
-        Some(1) => out.push("not empty".to_string()),
-        Some(n) => out.push(format!("at least {n} characters")),
-        None => {}
-    }
-    if let Some(n) = c.max_length {
-        out.push(format!("at most {n} characters"));
-    }
-    if let Some((n, exclusive)) = c.minimum {
-        out.push(if exclusive {
-            format!("more than {n}")
-        } else {
-            format!("at least {n}")
-        });
-    }
-    if let Some((n, exclusive)) = c.maximum {
-        out.push(if exclusive {
-            format!("less than {n}")
-        } else {
-            format!("at most {n}")
-        });
-    }
-    // A long pattern says little in a help line; a value that breaks it is told so,
-    // pattern and all, when it is checked.
-    if let Some(p) = c.pattern.as_ref().filter(|p| p.chars().count() <= 40) {
-        out.push(format!("matching {p}"));
-    }
-    match c.min_items {
-        Some(1) => out.push("at least one value".to_string()),
-        Some(n) => out.push(format!("at least {n} values")),
-        None => {}
-    }
-    if let Some(n) = c.max_items {
-        out.push(format!("at most {n} values"));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn first_sentence_stops_at_the_first_full_stop() {
-        assert_eq!(
-            first_sentence("Cut over without a call. Default false.\n\nAdded in 1.0."),
-            "Cut over without a call."
-        );
-        assert_eq!(first_sentence("No stop here\n\nLater."), "No stop here");
-    }
-
-    #[test]
-    fn limits_read_as_words() {
-        let c = Constraints {
-            max_length: Some(128),
-            minimum: Some((1.0, false)),
-            ..Constraints::default()
-        };
-        assert_eq!(limits(&c), ["at most 128 characters", "at least 1"]);
-    }
+    crate::normalize::commands::help_of(docs, &f.constraints)
 }

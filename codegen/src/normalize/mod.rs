@@ -7,6 +7,7 @@
 //! fall back to `serde_json::Value` with a warning. The emitters then only read
 //! [`Api`].
 
+pub(crate) mod commands;
 mod names;
 mod operations;
 mod types;
@@ -107,14 +108,16 @@ pub fn normalize(spec: &Spec<'_>, settings: Settings<'_>) -> Api {
     let mut operations = operations::build(spec, &mut types, settings.naming, settings.select);
     let types = types.finish(&mut operations);
     let (title, version, description) = info(spec);
-    Api {
+    let mut api = Api {
         title,
         version,
         description,
         base_path: base_path(spec),
         types,
         operations,
-    }
+    };
+    commands::decide(&mut api);
+    api
 }
 
 /// `info.title`, `info.version` and `info.description`; a missing title or version is a

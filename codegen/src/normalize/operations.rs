@@ -164,6 +164,7 @@ pub(super) fn build<'a>(
             select_all: None,
             waiters: Vec::new(),
             then_wait: Vec::new(),
+            command: None,
         };
         ctx.extensions(&mut operation, types, stream);
         operation.waiters = ctx.waiters(&operation, &mut methods, &mut constants);

@@ -1,6 +1,6 @@
 //! `migrate-clients` built the ways its users build it, by cargo itself: each client alone
 //! (`--no-default-features --features X`), and the PowerStore client from a user's own spec
-//! (`MIGRATE_POWERSTORE_SPEC`).
+//! (`MIGRATE_POWERSTORE_SPEC`), and strictly (`MIGRATE_STRICT`).
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -16,7 +16,8 @@ fn cargo_build(args: &[&str], env: &[(&str, &Path)]) -> Output {
         .current_dir(root())
         .env_remove("MIGRATE_POWERSTORE_SPEC")
         .env_remove("MIGRATE_LCM_SPEC")
-        .env_remove("MIGRATE_VIPR_SPEC");
+        .env_remove("MIGRATE_VIPR_SPEC")
+        .env_remove("MIGRATE_STRICT");
     for (name, value) in env {
         command.env(name, value);
     }
@@ -122,6 +123,53 @@ fn a_relative_or_missing_users_spec_stops_the_build_with_the_variable_named() {
             "MIGRATE_POWERSTORE_SPEC={}: no such file",
             missing.display()
         )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn migrate_strict_turns_the_generators_warnings_into_a_stopped_build() {
+    // A user's ViPR spec with one defect the generator works around: an extra operation whose
+    // answer names a schema the spec does not define (a dangling `$ref`).
+    let shipped = std::fs::read_to_string(root().join("generated/specs/vipr.yaml")).unwrap();
+    let defect = "paths:\n  /vdc/health:\n    get:\n      operationId: healthGet\n      responses:\n        \"200\":\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: \"#/components/schemas/NoSuchHealth\"\n";
+    assert!(shipped.contains("\npaths:\n"));
+    let spec = migrate_tests::nested_target().join("vipr-with-a-dangling-ref.yaml");
+    std::fs::create_dir_all(spec.parent().unwrap()).unwrap();
+    std::fs::write(
+        &spec,
+        shipped.replacen("\npaths:\n", &format!("\n{defect}"), 1),
+    )
+    .unwrap();
+
+    let args = ["--no-default-features", "--features", "vipr"];
+    let relaxed = cargo_build(&args, &[("MIGRATE_VIPR_SPEC", &spec)]);
+    let stderr = stderr_of(&relaxed);
+    assert!(relaxed.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: migrate-clients@") && stderr.contains("NoSuchHealth"),
+        "the workaround shows as a cargo warning:\n{stderr}"
+    );
+
+    let refused = cargo_build(
+        &args,
+        &[
+            ("MIGRATE_VIPR_SPEC", &spec),
+            ("MIGRATE_STRICT", Path::new("1")),
+        ],
+    );
+    let stderr = stderr_of(&refused);
+    assert!(!refused.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("vipr-with-a-dangling-ref.yaml#/paths/") && stderr.contains("NoSuchHealth"),
+        "the error names the spec, the JSON pointer and the missing schema:\n{stderr}"
+    );
+
+    let unclear = cargo_build(&args, &[("MIGRATE_STRICT", Path::new("yes"))]);
+    let stderr = stderr_of(&unclear);
+    assert!(!unclear.status.success());
+    assert!(
+        stderr.contains("MIGRATE_STRICT=yes: give 1 or true"),
         "{stderr}"
     );
 }
