@@ -123,38 +123,14 @@ fn shape(api: &Api, f: &Field) -> Shape {
         }
     }
     match &f.ty {
-        TypeRef::List(inner) => match scalar(api, inner) {
+        TypeRef::List(inner) => match crate::normalize::commands::flag_value(api, inner) {
             Ok(()) => Shape::List,
             Err(why) => Shape::Skipped(why),
         },
-        ty => match scalar(api, ty) {
+        ty => match crate::normalize::commands::flag_value(api, ty) {
             Ok(()) => Shape::Scalar,
             Err(why) => Shape::Skipped(why),
         },
-    }
-}
-
-/// `Ok` when one flag value can hold the type, else why not.
-fn scalar(api: &Api, ty: &TypeRef) -> Result<(), &'static str> {
-    match ty {
-        TypeRef::String
-        | TypeRef::DateTime
-        | TypeRef::I32
-        | TypeRef::I64
-        | TypeRef::F64
-        | TypeRef::Bool => Ok(()),
-        TypeRef::Secret => Err("a secret, never taken as a flag value"),
-        TypeRef::Named(id) => match &api.types[id.0].kind {
-            TypeKind::Enum(_) => Ok(()),
-            TypeKind::Alias(inner) => scalar(api, inner),
-            TypeKind::Struct(_) => Err("nested object"),
-            TypeKind::Union(_) => Err("one of several types"),
-        },
-        TypeRef::Bytes => Err("binary data"),
-        TypeRef::Any => Err("free-form JSON"),
-        TypeRef::List(_) | TypeRef::Tuple(_) => Err("nested list"),
-        TypeRef::Map(_) => Err("map"),
-        TypeRef::Nullable(_) => Err("a value that may be null"),
     }
 }
 

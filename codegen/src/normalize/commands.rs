@@ -244,19 +244,31 @@ fn struct_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a Struct> {
 
 /// Whether one flag value can hold the type (as text clap parses).
 fn scalar(api: &Api, ty: &TypeRef) -> bool {
+    flag_value(api, ty).is_ok()
+}
+
+/// `Ok` when one flag value can hold the type, else why not (for the docs of what has no
+/// flag).
+pub(crate) fn flag_value(api: &Api, ty: &TypeRef) -> Result<(), &'static str> {
     match ty {
         TypeRef::String
         | TypeRef::DateTime
         | TypeRef::I32
         | TypeRef::I64
         | TypeRef::F64
-        | TypeRef::Bool => true,
+        | TypeRef::Bool => Ok(()),
+        TypeRef::Secret => Err("a secret, never taken as a flag value"),
         TypeRef::Named(id) => match &api.types[id.0].kind {
-            TypeKind::Enum(_) => true,
-            TypeKind::Alias(inner) => scalar(api, inner),
-            _ => false,
+            TypeKind::Enum(_) => Ok(()),
+            TypeKind::Alias(inner) => flag_value(api, inner),
+            TypeKind::Struct(_) => Err("nested object"),
+            TypeKind::Union(_) => Err("one of several types"),
         },
-        _ => false,
+        TypeRef::Bytes => Err("binary data"),
+        TypeRef::Any => Err("free-form JSON"),
+        TypeRef::List(_) | TypeRef::Tuple(_) => Err("nested list"),
+        TypeRef::Map(_) => Err("map"),
+        TypeRef::Nullable(_) => Err("a value that may be null"),
     }
 }
 
