@@ -188,18 +188,7 @@ fn a_generated_crate_runs_a_session_and_a_failing_lcm_import_with_only_generated
     let mut generate = Command::new(&codegen);
     generate
         .current_dir(&root)
-        .args([
-            "generate",
-            "--spec",
-            "powerstore=specs/dellemc.swagger.json",
-        ])
-        .args(["--overlay", "powerstore=specs/powerstore.overlay.yaml"])
-        .args([
-            "--spec",
-            "lcm=specs/lcm.yaml",
-            "--spec",
-            "vipr=specs/vipr.yaml",
-        ])
+        .args(["generate", "--manifest", "generated/specs/shipped.yaml"])
         .arg("--out")
         .arg(fresh.path())
         .args(["--name", "migrate-clients-standalone", "--runtime-path"])
