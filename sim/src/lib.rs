@@ -63,6 +63,9 @@ pub struct SeedOptions {
     pub lcm_task0_errors: usize,
     /// Additional LCM snapshot names (type `LCM`) besides the fixed seed.
     pub lcm_extra_snapshots: Vec<String>,
+    /// Number of finished PowerStore import sessions seeded (`hist-00001`, … in
+    /// `Import_Completed`), so lists have more than one page.
+    pub powerstore_import_sessions: usize,
 }
 
 impl Default for SeedOptions {
@@ -72,6 +75,7 @@ impl Default for SeedOptions {
             lcm_fail_prefix: "fail".to_string(),
             lcm_task0_errors: 60,
             lcm_extra_snapshots: Vec::new(),
+            powerstore_import_sessions: 0,
         }
     }
 }
@@ -106,6 +110,12 @@ impl SimConfig {
     /// Sets the duration of one simulated state step.
     pub fn with_step(mut self, step: Duration) -> Self {
         self.step = step;
+        self
+    }
+
+    /// Seeds `count` finished import sessions (see [`SeedOptions::powerstore_import_sessions`]).
+    pub fn with_import_sessions(mut self, count: usize) -> Self {
+        self.seed.powerstore_import_sessions = count;
         self
     }
 }

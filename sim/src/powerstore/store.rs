@@ -203,12 +203,41 @@ impl PsStore {
                 minutes(3),
             ),
         ];
+        let sessions = Self::seeded_sessions(&inventory, options.powerstore_import_sessions);
         PsStore {
             inventory,
-            sessions: Vec::new(),
+            sessions,
             jobs,
             failures_armed: 0,
         }
+    }
+
+    /// `count` finished sessions copied from the first remote system, a minute apart.
+    fn seeded_sessions(inventory: &Inventory, count: usize) -> Vec<ImportSession> {
+        let Some(remote) = inventory.remote_systems.first() else {
+            return Vec::new();
+        };
+        (0..count)
+            .map(|i| {
+                let at = seed_time() + chrono::Duration::minutes(i as i64);
+                let spec = NewSession {
+                    name: format!("hist-{:05}", i + 1),
+                    import_type: ImportType::NonDisruptive,
+                    description: None,
+                    remote_system_id: remote.id.clone(),
+                    source_resource_id: remote.sources[i % remote.sources.len()].0.clone(),
+                    destination_resource_type: "volume",
+                    global_storage_discovery_address: None,
+                    protection_policy_id: None,
+                    volume_group_id: None,
+                    automatic_cutover: true,
+                    scheduled_timestamp: None,
+                };
+                let mut session = ImportSession::new(spec, at);
+                session.force(SessionState::ImportCompleted, at);
+                session
+            })
+            .collect()
     }
 
     /// Resolves `remote_system_id`, which may be `name:<name>`.
