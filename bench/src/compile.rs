@@ -15,7 +15,7 @@ use crate::bench::Bench;
 use crate::cargo;
 use crate::generation::Generated;
 use crate::measure::{Run, Usage};
-use crate::report::{count, megabytes, seconds, Row};
+use crate::report::{bytes, count, megabytes, seconds, Row};
 
 /// One unit of a build, from cargo's `--timings` report.
 #[derive(Clone, Debug, Deserialize)]
@@ -227,7 +227,7 @@ pub fn run(bench: &mut Bench, generated: &Generated) -> Result<()> {
         &against,
         Ok(migrate_bytes as f64),
         peer_size.as_ref().map(|s| s.1 as f64).map_err(Clone::clone),
-        |b| megabytes(b / 1024.0 / 1024.0),
+        bytes,
     ));
     openapi_generator(bench, generated, &builds, migrate_lines, &migrate)?;
     features(bench, &builds, &migrate)?;

@@ -160,17 +160,17 @@ pub fn run(bench: &mut Bench) -> Result<Generated> {
         .peers
         .openapi_generator
         .as_ref()
-        .map_or_else(|_| "openapi-generator rust".to_string(), |p| p.version.clone());
+        .map_or_else(|_| "openapi-generator".to_string(), |p| p.version.clone());
     rows.push(Row::compare(
         "generation, wall (one run)",
-        format!("{oag_name}, rust"),
+        format!("{oag_name}, rust generator"),
         Ok(migrate.wall),
         openapi_generator.as_ref().map(|(u, _)| u.wall_s).map_err(Clone::clone),
         seconds,
     ));
     rows.push(Row::compare(
         "generation, peak memory (one run)",
-        format!("{oag_name}, rust"),
+        format!("{oag_name}, rust generator"),
         Ok(migrate.peak_mb),
         openapi_generator
             .as_ref()
@@ -279,10 +279,7 @@ fn progenitor(bench: &mut Bench, overlaid: &Path, rounds: usize) -> Result<(Medi
             .measure(&bench.work)?;
             if usage.exit_code != Some(0) {
                 let why = std::fs::read_to_string(&stderr).unwrap_or_default();
-                bail!(
-                    "progenitor refused the patched spec: {}",
-                    why.lines().last().unwrap_or("no message")
-                );
+                bail!("progenitor refused the patched spec: {}", message_of(&why));
             }
             runs.push(usage);
         }
@@ -297,6 +294,21 @@ fn progenitor(bench: &mut Bench, overlaid: &Path, rounds: usize) -> Result<(Medi
         eprintln!("bench: progenitor: {e:#}");
         format!("failed: {e:#}")
     })
+}
+
+/// The lines of a Rust program's stderr that say what went wrong: not the backtrace, not notes.
+fn message_of(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty() && !l.starts_with(' ') && !l.starts_with('\t'))
+        .filter(|l| !l.starts_with("stack backtrace") && !l.starts_with("note:"))
+        .collect();
+    if lines.is_empty() {
+        "no message".into()
+    } else {
+        lines.join(" ")
+    }
 }
 
 /// Generates the spec once with openapi-generator's `rust` generator.
@@ -331,5 +343,22 @@ fn openapi_generator(bench: &mut Bench, overlaid: &Path) -> Result<(Usage, PathB
             bench.work.join("openapi-generator.stdout").display()
         )),
         Err(e) => Err(format!("failed: {e:#}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_and_messages() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 3.0, 2.0]), 2.0);
+        assert!(median(Vec::new()).is_nan());
+        let panic = "\nthread 'main' (25651) panicked at src/method.rs:1220:9:\nassertion failed: response_types.len() <= 1\nstack backtrace:\n   0: anyhow\n             at ./x.rs:1\nnote: Some details are omitted\n";
+        assert_eq!(
+            message_of(panic),
+            "thread 'main' (25651) panicked at src/method.rs:1220:9: assertion failed: response_types.len() <= 1"
+        );
     }
 }

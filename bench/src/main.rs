@@ -57,11 +57,22 @@ struct Cli {
     /// Runs of each short measurement to take the median of [default: 3; 1 with --smoke].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=20))]
     rounds: Option<u16>,
+    /// Run only these figure groups (compile needs generation, which then runs too).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "GROUP")]
+    only: Vec<Group>,
     /// Also write the report (header and table) to this Markdown file.
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
     #[command(subcommand)]
     child: Option<Child>,
+}
+
+/// The figure groups of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Group {
+    Generation,
+    Compile,
+    RunTime,
 }
 
 /// The processes the benchmark starts (not for direct use).
@@ -131,6 +142,7 @@ fn main() -> ExitCode {
             cli.spec,
             cli.overlay,
             cli.rounds,
+            &cli.only,
             cli.markdown.as_deref(),
         ),
     };
@@ -170,8 +182,10 @@ fn run(
     spec: Option<PathBuf>,
     overlay: Option<PathBuf>,
     rounds: Option<u16>,
+    only: &[Group],
     markdown: Option<&Path>,
 ) -> Result<()> {
+    let wanted = |group: Group| only.is_empty() || only.contains(&group);
     let started = Instant::now();
     let load_at_start = machine::load_average();
     let root = root();
@@ -201,7 +215,7 @@ fn run(
         codegen: cargo::build_binary(&root, "migrate-codegen", "migrate-codegen", release)?,
         migrate: cargo::build_binary(&root, "migrate-cli", "migrate", release)?,
     };
-    let peers = if smoke {
+    let peers = if smoke || !(wanted(Group::Generation) || wanted(Group::Compile)) {
         Bench::no_peers("skipped (smoke)")
     } else {
         peers::install(&target.join("bench-tools"), &root.join("bench"))
@@ -220,12 +234,18 @@ fn run(
         notes: Vec::new(),
     };
     let measured = Instant::now();
-    eprintln!("bench: generation");
-    let generated = generation::run(&mut bench)?;
-    eprintln!("bench: compile cost (clean builds)");
-    compile::run(&mut bench, &generated)?;
-    eprintln!("bench: run time (simulator, CLI)");
-    clients::run(&mut bench)?;
+    if wanted(Group::Generation) || wanted(Group::Compile) {
+        eprintln!("bench: generation");
+        let generated = generation::run(&mut bench)?;
+        if wanted(Group::Compile) {
+            eprintln!("bench: compile cost (clean builds)");
+            compile::run(&mut bench, &generated)?;
+        }
+    }
+    if wanted(Group::RunTime) {
+        eprintln!("bench: run time (simulator, CLI)");
+        clients::run(&mut bench)?;
+    }
     let report = render(
         &bench,
         release,
@@ -271,11 +291,12 @@ fn render(bench: &Bench, release: bool, load_at_start: [f64; 3], measured: f64, 
     };
     let _ = writeln!(
         out,
-        "- peers: {}; {} (node {}); {}; {}",
+        "- peers: {}; {} (node {}); {} ({}); {}",
         peer(&bench.peers.progenitor),
         peer(&bench.peers.swagger2openapi),
         machine::version_of("node", &["--version"]),
         peer(&bench.peers.openapi_generator),
+        machine::version_of("java", &["-version"]),
         machine::version_of("curl", &["--version"]),
     );
     let size = std::fs::metadata(&bench.spec).map_or(0, |m| m.len());

@@ -19,7 +19,7 @@ pub fn for_progenitor(document: &mut Value) -> Vec<String> {
     let mut changes = Vec::new();
     changes.extend(drop_multipart(document));
     changes.extend(synthesize_operation_ids(document));
-    changes.extend(one_success_response(document));
+    changes.extend(one_success_type(document));
     changes.extend(one_error_schema(document));
     changes.extend(rename_snake_case_collisions(document));
     changes
@@ -172,45 +172,56 @@ fn synthesize_operation_ids(document: &mut Value) -> Option<String> {
     })
 }
 
-fn has_content(response: &Value) -> bool {
-    response
-        .get("content")
-        .and_then(Value::as_object)
-        .is_some_and(|c| !c.is_empty())
+/// The body a response carries, to compare responses by (`Null` for none).
+fn body_of(response: &Value) -> Value {
+    match response.get("content") {
+        Some(content) if content.as_object().is_some_and(|c| !c.is_empty()) => content.clone(),
+        _ => response.get("$ref").cloned().unwrap_or(Value::Null),
+    }
 }
 
-/// Where an operation has success responses with a body and others without one, the ones
-/// without are removed (progenitor wants one success type).
-fn one_success_response(document: &mut Value) -> Option<String> {
-    let mut changed = Vec::new();
+/// Where an operation's success responses differ in their bodies (a JSON 200 beside an empty
+/// 204 in the vendor spec; the overlay's 202 job answer beside a 201 or a 204), the ones unlike
+/// the first success response are removed: progenitor wants one success type. The first is the
+/// lowest code, 202 counted last: it is what `is_async=true` answers, not the usual answer.
+fn one_success_type(document: &mut Value) -> Vec<String> {
+    // The removed codes → the operations they were removed from.
+    let mut removed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (method, path, operation) in operations(document) {
         let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
             continue;
         };
-        let success = |code: &String| code.starts_with('2');
-        let with_body = responses
-            .iter()
-            .filter(|(c, r)| success(c) && has_content(r))
-            .count();
-        let without: Vec<String> = responses
-            .iter()
-            .filter(|(c, r)| success(c) && !has_content(r))
-            .map(|(c, _)| c.clone())
+        let mut success: Vec<&String> = responses.keys().filter(|c| c.starts_with('2')).collect();
+        success.sort_by_key(|c| (c.as_str() == "202", c.as_str()));
+        let Some(first) = success.first().map(|c| body_of(&responses[c.as_str()])) else {
+            continue;
+        };
+        let unlike: Vec<String> = success
+            .into_iter()
+            .filter(|c| body_of(&responses[c.as_str()]) != first)
+            .cloned()
             .collect();
-        if with_body > 0 && !without.is_empty() {
-            for code in &without {
-                responses.remove(code);
-            }
-            changed.push(format!("{} {path} ({})", method.to_uppercase(), without.join(", ")));
+        if unlike.is_empty() {
+            continue;
         }
+        for code in &unlike {
+            responses.remove(code);
+        }
+        removed
+            .entry(unlike.join(", "))
+            .or_default()
+            .push(format!("{} {path}", method.to_uppercase()));
     }
-    (!changed.is_empty()).then(|| {
-        format!(
-            "{} operations answer JSON and also an empty success: the empty responses removed: {}",
-            changed.len(),
-            places(&changed)
-        )
-    })
+    removed
+        .into_iter()
+        .map(|(codes, operations)| {
+            format!(
+                "one success type: {codes} removed from {} operations whose usual success response has another body: {}",
+                operations.len(),
+                places(&operations)
+            )
+        })
+        .collect()
 }
 
 /// Where an operation's error responses carry different schemas, only those with the schema
@@ -225,10 +236,7 @@ fn one_error_schema(document: &mut Value) -> Option<String> {
         let schemas: BTreeMap<String, Value> = responses
             .iter()
             .filter(|(c, _)| error(c))
-            .map(|(c, r)| {
-                let schema = r.get("content").or_else(|| r.get("$ref"));
-                (c.clone(), schema.cloned().unwrap_or(Value::Null))
-            })
+            .map(|(c, r)| (c.clone(), body_of(r)))
             .collect();
         let Some(first) = schemas.values().next().cloned() else {
             continue;

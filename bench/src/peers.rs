@@ -164,7 +164,7 @@ fn openapi_generator(tools: &Path, bench_dir: &Path) -> Result<(Peer, bool)> {
         std::fs::write(&stamp, &pinned)?;
     }
     let version = format!(
-        "openapi-generator {} ({java})",
+        "openapi-generator {}",
         crate::machine::version_of(&program, &["version"])
     );
     Ok((Peer { program, version }, fresh))

@@ -88,6 +88,15 @@ pub fn megabytes(mb: f64) -> String {
     }
 }
 
+/// Bytes as kB or MB.
+pub fn bytes(b: f64) -> String {
+    if b >= 1024.0 * 1024.0 {
+        format!("{:.1} MB", b / 1024.0 / 1024.0)
+    } else {
+        format!("{:.0} kB", b / 1024.0)
+    }
+}
+
 /// A count with thousands separated by commas.
 pub fn count(n: f64) -> String {
     let digits = format!("{:.0}", n);
@@ -184,5 +193,7 @@ mod tests {
         assert_eq!(megabytes(2969.6), "2.90 GB");
         assert_eq!(count(107030.0), "107,030");
         assert_eq!(count(999.0), "999");
+        assert_eq!(bytes(4_504_642.0), "4.3 MB");
+        assert_eq!(bytes(90_000.0), "88 kB");
     }
 }
