@@ -3,7 +3,7 @@
 //! Each crate is built from scratch (`cargo build`, debug) in a target directory of its own,
 //! after its dependencies were downloaded (`cargo fetch`, not timed). The build runs under the
 //! measuring wrapper with the process tree sampled (see [`crate::measure`]), and with
-//! `--timings`, whose report gives each unit's start and duration: how long the generated
+//! `--timings`, whose report gives each unit's duration: how long the generated
 //! crate's own rustc took, apart from its dependencies.
 
 use std::path::{Path, PathBuf};
@@ -21,9 +21,6 @@ use crate::report::{bytes, count, megabytes, seconds, Row};
 #[derive(Clone, Debug, Deserialize)]
 pub struct Unit {
     pub name: String,
-    #[serde(default)]
-    pub target: String,
-    pub start: f64,
     pub duration: f64,
 }
 

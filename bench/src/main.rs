@@ -194,7 +194,7 @@ fn run(
     std::fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
     let spec = match spec {
         Some(spec) => spec,
-        None if smoke => root.join("specs/dellemc.swagger.json"),
+        None if smoke => root.join("generated/specs/dellemc.swagger.json"),
         None => std::env::var_os("POWERSTORE_SPEC")
             .map(PathBuf::from)
             .unwrap_or_else(|| root.join("../shared/specs/powerstore-4.0.0.0.swagger.json")),
@@ -205,7 +205,7 @@ fn run(
             spec.display()
         );
     }
-    let overlay = overlay.unwrap_or_else(|| root.join("specs/powerstore.overlay.yaml"));
+    let overlay = overlay.unwrap_or_else(|| root.join("generated/specs/powerstore.overlay.yaml"));
     let release = is_release();
     eprintln!(
         "bench: building migrate-codegen and migrate ({})",

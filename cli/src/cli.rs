@@ -3,15 +3,19 @@
 //! Each family's own flags live beside its handler in `commands/<family>.rs`; flags for
 //! request bodies come from the generated `cli` modules, so a field added to a spec shows up
 //! without a change here. Every value is checked by a parser from [`input`](crate::input).
+//! A new family is one variant of [`Command`] and one line in `main.rs`'s dispatch; the help
+//! layout (global options shown once, examples) applies to it without more code
+//! ([`help`](crate::help)).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
-use crate::commands::{config, import_session, job, lcm, remote_system, vipr};
+use crate::commands::{api, config, import_session, job, lcm, remote_system, vipr, volume};
+use crate::complete::Shell;
 use crate::input;
-use crate::output::Format;
+use crate::output::{Format, Query};
 
 /// Storage migrations from the command line: PowerStore import sessions, Oracle EPM LCM
 /// snapshot imports and ViPR volume-group full copies.
@@ -19,8 +23,9 @@ use crate::output::Format;
 #[command(
     name = "migrate",
     version,
-    propagate_version = true,
-    args_override_self = true
+    args_override_self = true,
+    disable_help_subcommand = true,
+    after_help = crate::help::ROOT_EXAMPLES
 )]
 pub struct Cli {
     /// Options for every command.
@@ -57,6 +62,10 @@ pub struct Global {
     /// Read the password from the first line of standard input.
     #[arg(long, global = true)]
     pub password_stdin: bool,
+    /// Read an OAuth 2.0 access token for LCM from standard input (or set MIGRATE_TOKEN); LCM
+    /// commands then send it instead of user and password.
+    #[arg(long, global = true)]
+    pub token_stdin: bool,
     /// Profile from the config file (see `migrate config show`).
     #[arg(
         long,
@@ -88,6 +97,13 @@ pub struct Global {
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(long, short = 'o', global = true, value_enum)]
     pub output: Option<Format>,
+    /// A JMESPath expression applied to the JSON form of the result before it is printed,
+    /// e.g. "[?state=='Failed'].name".
+    #[arg(long, global = true, value_name = "EXPR", value_parser = Query::parse)]
+    pub query: Option<Query>,
+    /// Show times in tables in UTC (default: the local time zone).
+    #[arg(long, global = true)]
+    pub utc: bool,
     /// More logging on stderr (-v: info, -vv: debug).
     #[arg(short, long, global = true, action = ArgAction::Count)]
     pub verbose: u8,
@@ -105,6 +121,12 @@ pub enum Command {
     /// PowerStore remote (source) systems.
     #[command(subcommand)]
     RemoteSystem(remote_system::Command),
+    /// PowerStore volumes (import destinations).
+    #[command(subcommand)]
+    Volume(volume::Command),
+    /// PowerStore volume groups.
+    #[command(subcommand)]
+    VolumeGroup(volume::GroupCommand),
     /// PowerStore jobs.
     #[command(subcommand)]
     Job(job::Command),
@@ -114,12 +136,27 @@ pub enum Command {
     /// EMC ViPR full copies and tasks.
     #[command(subcommand)]
     Vipr(vipr::Command),
-    /// Print a shell completion script.
-    Completions {
-        /// The shell.
-        shell: clap_complete::Shell,
-    },
-    /// Show or change profiles (passwords are never stored).
+    /// Every operation of the shipped specs as a command (`migrate api SERVICE --list`).
+    Api(api::Command),
+    /// Show or change profiles (passwords and tokens are never stored).
     #[command(subcommand)]
     Config(config::Command),
+    /// Print a shell completion script.
+    #[command(after_help = crate::complete::EXAMPLES)]
+    Completions {
+        /// The shell.
+        shell: Shell,
+    },
+    /// Write a man page for every command into a directory.
+    #[command(after_help = crate::help::MAN_EXAMPLES)]
+    Man {
+        /// Where to write the pages (created if missing), e.g. ~/.local/share/man/man1.
+        dir: PathBuf,
+    },
+    /// Help for a command, or `migrate help globals` for the options every command takes.
+    #[command(after_help = crate::help::HELP_EXAMPLES)]
+    Help {
+        /// A command (`import-session list`), or `globals`.
+        topic: Vec<String>,
+    },
 }

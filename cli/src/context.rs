@@ -3,7 +3,9 @@
 //! otherwise connect, then send).
 //!
 //! The password comes from `MIGRATE_PASSWORD`, `--password-stdin` or an interactive prompt, and
-//! is read only when a request is really sent; it is never stored (see [`profile`]).
+//! is read only when a request is really sent; it is never stored (see [`profile`]). A bearer
+//! token for LCM comes from `MIGRATE_TOKEN` or `--token-stdin` (never from a flag's value, which
+//! would show in `ps` and the shell's history); with one, LCM commands send it instead of Basic.
 //!
 //! [`profile`]: crate::profile
 
@@ -19,7 +21,7 @@ use crate::cli::Global;
 use crate::exit::Failure;
 use crate::output::{Format, Printer};
 use crate::profile::{ConfigFile, Profile};
-use crate::service::{Host, Login, Service};
+use crate::service::{Credentials, Host, Login, Service};
 
 /// The resolved global options.
 pub struct Context {
@@ -27,6 +29,9 @@ pub struct Context {
     profile_name: String,
     profile: Profile,
     password: OnceLock<Secret>,
+    token: OnceLock<Secret>,
+    /// Never prompt (shell completion runs without a person to answer).
+    no_prompt: bool,
     /// How to print results.
     pub printer: Printer,
 }
@@ -56,19 +61,40 @@ impl Context {
             (None, Some(text)) => {
                 <Format as clap::ValueEnum>::from_str(text, true).map_err(|_| {
                     Failure::usage(format!(
-                        "profile {profile_name:?}: output takes table, json or yaml, not {text:?}"
+                        "profile {profile_name:?}: output takes {}, not {text:?}",
+                        Format::names()
                     ))
                 })?
             }
             (None, None) => Format::detect(),
         };
+        if global.token_stdin && global.password_stdin {
+            return Err(Failure::usage(
+                "--token-stdin and --password-stdin both read standard input; give the other \
+                 one in MIGRATE_TOKEN or MIGRATE_PASSWORD",
+            ));
+        }
+        let printer = Printer::new(format, global.query.clone(), global.utc);
         Ok(Self {
             global,
             profile_name,
             profile,
             password: OnceLock::new(),
-            printer: Printer::new(format),
+            token: OnceLock::new(),
+            no_prompt: false,
+            printer,
         })
+    }
+
+    /// The same context that never asks for a password (for shell completion).
+    pub fn without_prompts(mut self) -> Self {
+        self.no_prompt = true;
+        self
+    }
+
+    /// The selected profile.
+    pub fn profile(&self) -> &Profile {
+        &self.profile
     }
 
     /// The selected profile's name.
@@ -135,7 +161,7 @@ impl Context {
                 Secret::new(value)
             }
             (None, true) => read_stdin_line("password")?,
-            (None, false) if std::io::stdin().is_terminal() => {
+            (None, false) if !self.no_prompt && std::io::stdin().is_terminal() => {
                 let typed = rpassword::prompt_password("Password: ")
                     .map_err(|e| Failure::usage(format!("cannot read the password: {e}")))?;
                 if typed.is_empty() {
@@ -152,9 +178,61 @@ impl Context {
         Ok(self.password.get_or_init(|| password).clone())
     }
 
-    /// Whether --password-stdin takes standard input (so nothing else may read it).
-    pub fn password_from_stdin(&self) -> bool {
-        self.global.password_stdin
+    /// The flag that takes standard input for a credential, if one does (so nothing else may
+    /// read it).
+    pub fn stdin_taken(&self) -> Option<&'static str> {
+        if self.global.password_stdin {
+            Some("--password-stdin")
+        } else if self.global.token_stdin {
+            Some("--token-stdin")
+        } else {
+            None
+        }
+    }
+
+    /// Whether a bearer token was given (`MIGRATE_TOKEN` or `--token-stdin`), without reading
+    /// it.
+    fn token_given(&self) -> bool {
+        self.global.token_stdin || std::env::var_os("MIGRATE_TOKEN").is_some()
+    }
+
+    /// The bearer token: MIGRATE_TOKEN or --token-stdin, not empty, one source. Its value is
+    /// never part of a message.
+    fn token(&self) -> Result<Secret, Failure> {
+        if let Some(token) = self.token.get() {
+            return Ok(token.clone());
+        }
+        let token = match (std::env::var_os("MIGRATE_TOKEN"), self.global.token_stdin) {
+            (Some(_), true) => {
+                return Err(Failure::usage(
+                    "both MIGRATE_TOKEN and --token-stdin give the token; use one",
+                ))
+            }
+            (Some(value), false) => {
+                let value = value
+                    .into_string()
+                    .map_err(|_| Failure::usage("MIGRATE_TOKEN is not valid UTF-8 text"))?;
+                if value.trim().is_empty() {
+                    return Err(Failure::usage(
+                        "MIGRATE_TOKEN is set but empty; set the access token, or unset it to \
+                         log in with user and password",
+                    ));
+                }
+                Secret::new(value)
+            }
+            (None, _) => read_stdin_line("token")?,
+        };
+        if token
+            .expose()
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(Failure::usage(
+                "the bearer token holds white space or control characters; give the access \
+                 token alone (without \"Bearer \")",
+            ));
+        }
+        Ok(self.token.get_or_init(|| token).clone())
     }
 
     fn connect_options(&self) -> Result<ConnectOptions, Failure> {
@@ -183,16 +261,32 @@ impl Context {
         })
     }
 
-    /// A client for `service`, logged in with the user and password. The host is checked
-    /// before the password is asked for.
+    /// Whether requests to `service` carry the bearer token.
+    fn uses_token<C>(&self, service: &Service<C>) -> bool {
+        service.takes_token() && self.token_given()
+    }
+
+    /// A client for `service`, logged in with the bearer token when the service takes one and
+    /// one was given, else with the user and password. The host is checked before the password
+    /// is asked for.
     pub fn connect<C>(&self, service: &Service<C>) -> Result<C, Failure> {
         let host = self.host(service)?;
         service.root(&host)?;
-        let login = Login {
-            user: self.user()?,
-            password: self.password()?,
+        let credentials = if self.uses_token(service) {
+            Credentials::Token(self.token()?)
+        } else {
+            if self.token_given() {
+                tracing::info!(
+                    "the bearer token is for LCM; {} logs in with user and password",
+                    service.name
+                );
+            }
+            Credentials::Password(Login {
+                user: self.user()?,
+                password: self.password()?,
+            })
         };
-        service.connect(&host, login, &self.connect_options()?)
+        service.connect(&host, credentials, &self.connect_options()?)
     }
 
     /// The one path of a command's request: with --dry-run `request` is shown and nothing is
@@ -209,7 +303,16 @@ impl Context {
             return Ok(());
         }
         let client = self.connect(service)?;
-        send(&client).await
+        send(&client).await.map_err(|failure| {
+            if failure.status == Some(401) && self.uses_token(service) {
+                failure.with_hint(
+                    "the service refused the bearer token (MIGRATE_TOKEN or --token-stdin): it \
+                     may have expired or be for another tenant; get a new access token",
+                )
+            } else {
+                failure
+            }
+        })
     }
 
     /// With --dry-run, prints `request` as it would be sent (credentials hidden, see
@@ -223,7 +326,7 @@ impl Context {
         let preview = request.preview(&base);
         let (first, rest) = preview.split_once('\n').unwrap_or((preview.as_str(), ""));
         crate::outln!("{first}");
-        crate::outln!("{}", service.auth.shown());
+        crate::outln!("{}", service.auth(self.token_given()).shown());
         if !rest.is_empty() {
             crate::outln!("{rest}");
         }

@@ -51,6 +51,9 @@ pub struct Failure {
     /// When a wait ended without success: what it waited for, its ids and the command that
     /// resumes it (printed on stdout by `main`).
     pub stopped: Option<Box<Stopped>>,
+    /// The HTTP status of the answer that made the command fail, if one did (a 401 to a
+    /// bearer token gets its own hint).
+    pub status: Option<u16>,
 }
 
 impl Failure {
@@ -60,7 +63,14 @@ impl Failure {
             code,
             message: message.into(),
             stopped: None,
+            status: None,
         }
+    }
+
+    /// Adds `hint` to the message, as the hints for flags are added.
+    pub fn with_hint(mut self, hint: &str) -> Self {
+        self.message = format!("{}\n  hint: {hint}", self.message);
+        self
     }
 
     /// A usage or validation error (exit 2).
@@ -88,7 +98,10 @@ pub fn code_of<E>(error: &Error<E>) -> Code {
 impl<E> From<Error<E>> for Failure {
     fn from(error: Error<E>) -> Self {
         log_details(&error);
-        Self::new(code_of(&error), with_hint(error.to_string(), &error))
+        Self {
+            status: error.status(),
+            ..Self::new(code_of(&error), with_hint(error.to_string(), &error))
+        }
     }
 }
 
@@ -165,7 +178,10 @@ impl<E> From<WaitError<E>> for Failure {
         match &error {
             WaitError::Poll { error: last, .. } => {
                 log_details(last);
-                Self::new(code_of(last), with_hint(message, last))
+                Self {
+                    status: last.status(),
+                    ..Self::new(code_of(last), with_hint(message, last))
+                }
             }
             WaitError::Timeout { last_error, .. } => {
                 if let Some(last) = last_error {

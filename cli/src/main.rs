@@ -8,8 +8,10 @@
 
 mod cli;
 mod commands;
+mod complete;
 mod context;
 mod exit;
+mod help;
 mod input;
 mod output;
 mod plan;
@@ -21,13 +23,14 @@ mod wait;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 
 use crate::cli::{Cli, Command};
 use crate::context::Context;
 use crate::exit::Failure;
 
 fn main() -> ExitCode {
+    complete::answer_if_asked();
     let cli = parse();
     init_logging(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -51,12 +54,15 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    if let Command::Completions { shell } = cli.command {
-        // clap_complete panics when its writer fails; it writes to memory, `stdio` to stdout.
-        let mut script = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "migrate", &mut script);
-        stdio::stdout_bytes(&script);
-        return Ok(());
+    // Commands about `migrate` itself need no profile or service.
+    match &cli.command {
+        Command::Completions { shell } => {
+            stdio::stdout_bytes(&complete::script(*shell, &mut help::command()));
+            return Ok(());
+        }
+        Command::Man { dir } => return help::man(dir),
+        Command::Help { topic } => return help::help(topic),
+        _ => {}
     }
     let creating = matches!(
         cli.command,
@@ -66,11 +72,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let result = match cli.command {
         Command::ImportSession(c) => commands::import_session::run(&ctx, c).await,
         Command::RemoteSystem(c) => commands::remote_system::run(&ctx, c).await,
+        Command::Volume(c) => commands::volume::run(&ctx, c).await,
+        Command::VolumeGroup(c) => commands::volume::run_group(&ctx, c).await,
         Command::Job(c) => commands::job::run(&ctx, c).await,
         Command::Lcm(c) => commands::lcm::run(&ctx, c).await,
         Command::Vipr(c) => commands::vipr::run(&ctx, c).await,
+        Command::Api(c) => commands::api::run(&ctx, c).await,
         Command::Config(c) => commands::config::run(&ctx, c),
-        Command::Completions { .. } => Ok(()),
+        Command::Completions { .. } | Command::Man { .. } | Command::Help { .. } => Ok(()),
     };
     if let Err(failure) = &result {
         wait::print_stopped(&ctx, failure);
@@ -78,10 +87,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     result
 }
 
-/// The command line, parsed with negative numbers as values (see
-/// [`input::allow_negative_numbers`]); a usage error exits with code 2.
+/// The command line, parsed with the tree of [`help::command`] (negative numbers as values,
+/// global options shown once); a usage error exits with code 2.
 fn parse() -> Cli {
-    let matches = input::allow_negative_numbers(Cli::command()).get_matches();
+    let matches = help::command().get_matches();
     Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 

@@ -21,6 +21,7 @@ pub const PROFILE_KEYS: &[&str] = &[
     "insecure",
     "ca_cert",
     "output",
+    "complete_from_service",
 ];
 
 /// One profile of the config file.
@@ -50,6 +51,9 @@ pub struct Profile {
     /// Default output format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// Shell completion may ask the service for ids and names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete_from_service: Option<bool>,
 }
 
 impl Profile {
@@ -94,19 +98,69 @@ impl Profile {
             "ca_cert" => self.ca_cert = Some(PathBuf::from(value)),
             "output" => {
                 <Format as clap::ValueEnum>::from_str(value, true).map_err(|_| {
-                    Failure::usage(format!("output takes table, json or yaml, not {value:?}"))
+                    Failure::usage(format!("output takes {}, not {value:?}", Format::names()))
                 })?;
                 self.output = text;
             }
-            _ => {
-                return Err(Failure::usage(format!(
-                    "unknown key {key:?}; keys: {} (passwords are never stored)",
-                    PROFILE_KEYS.join(", ")
-                )))
+            "complete_from_service" => {
+                self.complete_from_service = Some(value.parse().map_err(|_| {
+                    Failure::usage(format!(
+                        "complete_from_service takes true or false, not {value:?}"
+                    ))
+                })?)
             }
+            _ => return Err(unknown_key(key)),
         }
         Ok(())
     }
+
+    /// The value of `key` as text, if the profile sets it.
+    pub fn get(&self, key: &str) -> Result<Option<String>, Failure> {
+        Ok(match key {
+            "host" => self.host.clone(),
+            "powerstore_host" => self.powerstore_host.clone(),
+            "lcm_host" => self.lcm_host.clone(),
+            "vipr_host" => self.vipr_host.clone(),
+            "user" => self.user.clone(),
+            "insecure" => self.insecure.map(|b| b.to_string()),
+            "ca_cert" => self.ca_cert.as_ref().map(|p| p.display().to_string()),
+            "output" => self.output.clone(),
+            "complete_from_service" => self.complete_from_service.map(|b| b.to_string()),
+            _ => return Err(unknown_key(key)),
+        })
+    }
+
+    /// Removes `key`; whether it was set.
+    pub fn unset(&mut self, key: &str) -> Result<bool, Failure> {
+        let was = self.get(key)?.is_some();
+        match key {
+            "host" => self.host = None,
+            "powerstore_host" => self.powerstore_host = None,
+            "lcm_host" => self.lcm_host = None,
+            "vipr_host" => self.vipr_host = None,
+            "user" => self.user = None,
+            "insecure" => self.insecure = None,
+            "ca_cert" => self.ca_cert = None,
+            "output" => self.output = None,
+            _ => self.complete_from_service = None,
+        }
+        Ok(was)
+    }
+
+    /// Every key the profile sets, with its value, in the order of [`PROFILE_KEYS`].
+    pub fn entries(&self) -> Vec<(&'static str, String)> {
+        PROFILE_KEYS
+            .iter()
+            .filter_map(|key| Some((*key, self.get(key).ok().flatten()?)))
+            .collect()
+    }
+}
+
+fn unknown_key(key: &str) -> Failure {
+    Failure::usage(format!(
+        "unknown key {key:?}; keys: {} (passwords and tokens are never stored)",
+        PROFILE_KEYS.join(", ")
+    ))
 }
 
 /// The config file.

@@ -3,7 +3,9 @@
 //!
 //! `connect` and `--dry-run` both read the descriptor, so what a dry run says about the
 //! credentials is written next to the code that sends them, and a host given with the base
-//! path (`https://array/api/rest`) is understood the same way by both.
+//! path (`https://array/api/rest`) is understood the same way by both. A service that takes an
+//! OAuth 2.0 bearer token (LCM) has a second way to connect; when the user gives a token it
+//! is used instead of the user and password.
 
 use std::convert::Infallible;
 
@@ -11,7 +13,7 @@ use migrate_clients::ext::{
     lcm as lcm_ext, powerstore as ps_ext, vipr as vipr_ext, ConnectOptions,
 };
 use migrate_clients::{lcm, powerstore, vipr};
-use migrate_runtime::{Error, Secret, Url};
+use migrate_runtime::{Auth, Error, Secret, Transport, Url};
 
 use crate::exit::Failure;
 
@@ -24,6 +26,15 @@ pub struct Login {
     pub password: Secret,
 }
 
+/// What a command proves who it is with.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    /// A user and password.
+    Password(Login),
+    /// An OAuth 2.0 access token (its `Debug` is `***`).
+    Token(Secret),
+}
+
 /// How a service authenticates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthKind {
@@ -31,6 +42,8 @@ pub enum AuthKind {
     PowerStoreSession,
     /// HTTP Basic on every request (LCM).
     Basic,
+    /// `Authorization: Bearer` on every request (LCM with an OAuth 2.0 token).
+    Bearer,
     /// ViPR: Basic on `GET /login`, then the `X-SDS-AUTH-TOKEN` it answers with.
     ViprToken,
 }
@@ -43,10 +56,13 @@ impl AuthKind {
                 "Authorization: Basic *** (then DELL-EMC-TOKEN and a session cookie)"
             }
             AuthKind::Basic => "Authorization: Basic ***",
+            AuthKind::Bearer => "Authorization: Bearer ***",
             AuthKind::ViprToken => "X-SDS-AUTH-TOKEN: *** (from GET /login)",
         }
     }
 }
+
+type Connect<C, K> = fn(&str, K, &ConnectOptions) -> Result<C, Error<Infallible>>;
 
 /// A service `migrate` talks to, and its client type `C`.
 pub struct Service<C> {
@@ -56,9 +72,11 @@ pub struct Service<C> {
     pub profile_key: &'static str,
     /// The path every operation's path is relative to.
     pub base_path: &'static str,
-    /// How `connect` authenticates.
+    /// How `connect` authenticates with a user and password.
     pub auth: AuthKind,
-    connect: fn(&str, Login, &ConnectOptions) -> Result<C, Error<Infallible>>,
+    connect: Connect<C, Login>,
+    /// How it connects with a bearer token, if it takes one.
+    connect_with_token: Option<Connect<C, Secret>>,
 }
 
 /// Dell PowerStore.
@@ -68,6 +86,7 @@ pub const POWERSTORE: Service<powerstore::Client> = Service {
     base_path: powerstore::Client::BASE_PATH,
     auth: AuthKind::PowerStoreSession,
     connect: |host, login, options| ps_ext::connect(host, login.user, login.password, options),
+    connect_with_token: None,
 };
 
 /// Oracle EPM LCM.
@@ -83,6 +102,9 @@ pub const LCM: Service<lcm::Client> = Service {
         };
         lcm_ext::connect(host, credentials, options)
     },
+    connect_with_token: Some(|host, token, options| {
+        lcm_ext::connect(host, lcm_ext::Credentials::Bearer(token), options)
+    }),
 };
 
 /// EMC ViPR.
@@ -92,22 +114,90 @@ pub const VIPR: Service<vipr::Client> = Service {
     base_path: vipr::Client::BASE_PATH,
     auth: AuthKind::ViprToken,
     connect: |host, login, options| vipr_ext::connect(host, login.user, login.password, options),
+    connect_with_token: None,
 };
 
+/// PowerStore's login operation itself (`GET /login_session`), as `migrate api` sends it:
+/// with Basic credentials, as the session's own login does, not with the session.
+pub const POWERSTORE_LOGIN: Service<Transport> = Service {
+    name: "PowerStore",
+    profile_key: "powerstore_host",
+    base_path: powerstore::Client::BASE_PATH,
+    auth: AuthKind::Basic,
+    connect: |host, login, options| {
+        let auth = Auth::Basic {
+            user: login.user,
+            password: login.password,
+        };
+        options.transport(host, powerstore::Client::BASE_PATH, auth)
+    },
+    connect_with_token: None,
+};
+
+/// ViPR's login operation itself (`GET /login`), with Basic credentials (see
+/// [`POWERSTORE_LOGIN`]).
+pub const VIPR_LOGIN: Service<Transport> = Service {
+    name: "ViPR",
+    profile_key: "vipr_host",
+    base_path: vipr::Client::BASE_PATH,
+    auth: AuthKind::Basic,
+    connect: |host, login, options| {
+        let auth = Auth::Basic {
+            user: login.user,
+            password: login.password,
+        };
+        options.transport(host, vipr::Client::BASE_PATH, auth)
+    },
+    connect_with_token: None,
+};
+
+impl AuthKind {
+    /// The operation (method and path below the base path) that logs in, for a service whose
+    /// session starts with one; it takes Basic credentials itself.
+    pub fn login(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            AuthKind::PowerStoreSession => Some(("GET", "/login_session")),
+            AuthKind::ViprToken => Some(("GET", "/login")),
+            AuthKind::Basic | AuthKind::Bearer => None,
+        }
+    }
+}
+
 impl<C> Service<C> {
-    /// A client for the service at `host` (checked by [`Service::root`]).
+    /// Whether the service takes a bearer token.
+    pub fn takes_token(&self) -> bool {
+        self.connect_with_token.is_some()
+    }
+
+    /// How the service authenticates, given whether the user gave a token.
+    pub fn auth(&self, token: bool) -> AuthKind {
+        if token && self.takes_token() {
+            AuthKind::Bearer
+        } else {
+            self.auth
+        }
+    }
+
+    /// A client for the service at `host` (checked by [`Service::root`]); a token goes to a
+    /// service that takes one, and is refused by one that does not.
     pub fn connect(
         &self,
         host: &Host,
-        login: Login,
+        credentials: Credentials,
         options: &ConnectOptions,
     ) -> Result<C, Failure> {
         let root = self.root(host)?;
-        Ok((self.connect)(
-            root.as_str().trim_end_matches('/'),
-            login,
-            options,
-        )?)
+        let root = root.as_str().trim_end_matches('/');
+        Ok(match (credentials, self.connect_with_token) {
+            (Credentials::Password(login), _) => (self.connect)(root, login, options)?,
+            (Credentials::Token(token), Some(connect)) => connect(root, token, options)?,
+            (Credentials::Token(_), None) => {
+                return Err(Failure::usage(format!(
+                    "{} does not take a bearer token; it logs in with --user and a password",
+                    self.name
+                )))
+            }
+        })
     }
 
     /// The URL every operation's path is appended to: the host's root and the base path.

@@ -27,6 +27,8 @@ struct Reporter {
     bar: Option<ProgressBar>,
     /// The last state seen, and (without a bar) the last line printed.
     last: Mutex<(Option<String>, Option<String>)>,
+    /// The words for a state (the service's own state names are not always words).
+    describe: fn(&str) -> String,
 }
 
 impl Reporter {
@@ -49,6 +51,7 @@ impl Reporter {
         Self {
             bar,
             last: Mutex::new((None, None)),
+            describe: str::to_string,
         }
     }
 
@@ -56,15 +59,16 @@ impl Reporter {
     fn update(&self, progress: &Progress) {
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
         last.0 = Some(progress.to_string());
+        let state = (self.describe)(&progress.state);
         match &self.bar {
             Some(bar) => {
                 bar.set_position(u64::from(progress.percent.unwrap_or(0)));
-                bar.set_message(progress.state.clone());
+                bar.set_message(state);
             }
             None => {
                 let line = match progress.percent {
-                    Some(p) => format!("{} {p}%", progress.state),
-                    None => progress.state.clone(),
+                    Some(p) => format!("{state} {p}%"),
+                    None => state,
                 };
                 if last.1.as_deref() != Some(line.as_str()) {
                     crate::errln!("  {line} after {}s", progress.elapsed.as_secs());
@@ -100,7 +104,8 @@ pub struct Watch {
     what: String,
     ids: Map<String, Value>,
     resume: String,
-    reporter: Reporter,
+    /// Progress of a single wait; none when the caller shows progress itself.
+    reporter: Option<Reporter>,
     /// The last full status, kept by the caller when the work failed.
     last: Mutex<Option<Value>>,
 }
@@ -135,12 +140,35 @@ impl Watch {
     pub fn new(ctx: &Context, what: impl Into<String>, resume: &[&str]) -> Self {
         let what = what.into();
         Self {
-            reporter: Reporter::new(&what),
-            what,
+            reporter: Some(Reporter::new(&what)),
+            ..Self::silent(ctx, what, resume)
+        }
+    }
+
+    /// A wait whose progress the caller shows itself (the view of many import sessions).
+    pub fn silent(ctx: &Context, what: impl Into<String>, resume: &[&str]) -> Self {
+        Self {
+            reporter: None,
+            what: what.into(),
             ids: Map::new(),
             resume: ctx.resume_command(resume),
             last: Mutex::new(None),
         }
+    }
+
+    /// Shows each state in words made by `describe` (LCM's `-1` is "running").
+    pub fn describe(mut self, describe: fn(&str) -> String) -> Self {
+        if let Some(reporter) = &mut self.reporter {
+            reporter.describe = describe;
+        }
+        self
+    }
+
+    /// Resumes with `line` instead: several commands, one per piece of work, for a wait on
+    /// work that no one command resumes (`migrate api` on several tasks).
+    pub fn resume_line(mut self, line: String) -> Self {
+        self.resume = line;
+        self
     }
 
     /// Adds an id of the work to the record.
@@ -151,7 +179,11 @@ impl Watch {
 
     /// The callback for the waiter's progress.
     pub fn progress(&self) -> impl FnMut(&Progress) + '_ {
-        |progress| self.reporter.update(progress)
+        |progress| {
+            if let Some(reporter) = &self.reporter {
+                reporter.update(progress);
+            }
+        }
     }
 
     /// Keeps the last full status seen (a failed job, every ViPR task) for the record.
@@ -172,7 +204,9 @@ impl Watch {
                 "interrupted (Ctrl-C); the work goes on",
             )),
         };
-        self.reporter.finish();
+        if let Some(reporter) = &self.reporter {
+            reporter.finish();
+        }
         result.map_err(|failure| self.stopped(failure))
     }
 
@@ -190,7 +224,7 @@ impl Watch {
             outcome,
             exit_code: failure.code as u8,
             message: failure.message.clone(),
-            last_state: self.reporter.last_state(),
+            last_state: self.reporter.as_ref().and_then(Reporter::last_state),
             last: self.last.lock().unwrap_or_else(|e| e.into_inner()).take(),
             resume: self.resume.clone(),
         };
@@ -211,7 +245,7 @@ pub fn print_stopped(ctx: &Context, failure: &Failure) {
     if let Some(stopped) = &failure.stopped {
         // The exit code and stderr already say what happened; a closed stdout must not
         // hide that.
-        let _ = ctx.printer.one(stopped);
+        let _ = ctx.printer.record(stopped);
     }
 }
 

@@ -1,9 +1,16 @@
 //! End-to-end tests: the `migrate` binary against the simulator, plus the generator's flags.
 
+mod api;
 mod bad_input;
 mod common;
+mod complete;
+mod lists;
+mod output;
 mod pipes;
 mod secrets;
+mod terminal;
+mod token;
+mod watch;
 
 use common::{Sim, PASSWORD};
 use serde_json::Value;
@@ -541,7 +548,16 @@ fn help_snapshots() {
     let sim = Sim::start();
     for (name, args) in [
         ("help_root", vec!["--help"]),
+        ("help_globals", vec!["help", "globals"]),
         ("help_import_session", vec!["import-session", "--help"]),
+        (
+            "help_import_session_list",
+            vec!["import-session", "list", "--help"],
+        ),
+        (
+            "help_import_session_watch",
+            vec!["help", "import-session", "watch"],
+        ),
         (
             "help_import_session_create",
             vec!["import-session", "create", "--help"],
@@ -560,6 +576,42 @@ fn help_snapshots() {
             .unwrap();
         assert!(out.status.success());
         insta::assert_snapshot!(name, String::from_utf8_lossy(&out.stdout));
+    }
+}
+
+/// The man page of one command, as `migrate man DIR` writes it.
+#[test]
+fn man_page_snapshot() {
+    let sim = Sim::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = sim.run(&["man", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let pages = std::fs::read_dir(dir.path()).unwrap().count();
+    assert!(
+        stderr.contains(&format!("wrote {pages} man pages")),
+        "{stderr}"
+    );
+    assert!(pages >= 50, "{pages}");
+    let page = std::fs::read_to_string(dir.path().join("migrate-import-session-watch.1")).unwrap();
+    insta::assert_snapshot!("man_import_session_watch", page);
+    // man renders it (where man is installed).
+    if std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        let shown = std::process::Command::new("man")
+            .env("MANWIDTH", "80")
+            .arg("-l")
+            .arg(dir.path().join("migrate-import-session-watch.1"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&shown.stdout);
+        assert!(text.contains("EXAMPLES"), "{text}");
+        assert!(
+            text.contains("migrate import-session watch --filter name=ilike.db*"),
+            "{text}"
+        );
     }
 }
 
@@ -586,23 +638,33 @@ fn json_output_snapshot() {
 /// generated with the project's overlay.
 fn spec_with_a_new_field() -> migrate_codegen::Generated {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let text = std::fs::read_to_string(root.join("specs/dellemc.swagger.json")).unwrap();
+    let specs = root.join("generated/specs");
+    let manifest = std::fs::read_to_string(specs.join("shipped.yaml")).unwrap();
+    let manifest = migrate_codegen::Manifest::parse(&manifest, &specs, "shipped.yaml").unwrap();
+    let powerstore = manifest.module("powerstore").unwrap();
+    let text = std::fs::read_to_string(&powerstore.spec).unwrap();
     let mut spec: Value = serde_json::from_str(&text).unwrap();
     spec["definitions"]["import_session_create"]["properties"]["migration_window"] = serde_json::json!({
         "type": "string",
         "maxLength": 32,
         "description": "Maintenance window for the cutover. Used by schedulers."
     });
-    let overlay = std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).unwrap();
+    let overlays: Vec<migrate_codegen::Source> = powerstore
+        .overlays
+        .iter()
+        .map(|path| {
+            migrate_codegen::Source::new(
+                path.display().to_string(),
+                std::fs::read_to_string(path).unwrap(),
+            )
+        })
+        .collect();
     migrate_codegen::generate(
         &migrate_codegen::Source::new(
             "dellemc.swagger.json",
             serde_json::to_string(&spec).unwrap(),
         ),
-        &[migrate_codegen::Source::new(
-            "powerstore.overlay.yaml",
-            overlay,
-        )],
+        &overlays,
         &Default::default(),
     )
     .unwrap()

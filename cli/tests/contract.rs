@@ -15,7 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeSet;
+
 use migrate_codegen::{load, overlay, Source};
+use migrate_runtime::command::Info;
 use serde_json::{json, Map, Value};
 
 /// The workspace root.
@@ -56,6 +59,36 @@ fn read(relative: &str) -> Source {
 
 fn parse(relative: &str) -> Value {
     load::parse(&read(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+/// A shipped module of `generated/specs/shipped.yaml` (paths relative to the root).
+fn shipped(name: &str) -> migrate_codegen::manifest::Module {
+    let manifest = "generated/specs/shipped.yaml";
+    let manifest = migrate_codegen::Manifest::parse(
+        &read(manifest).text,
+        Path::new("generated/specs"),
+        manifest,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    manifest
+        .module(name)
+        .unwrap_or_else(|| panic!("no module {name} in the manifest"))
+        .clone()
+}
+
+/// A shipped module's spec with its overlays applied.
+fn shipped_spec(name: &str) -> Value {
+    let module = shipped(name);
+    let mut doc = parse(&module.spec.display().to_string());
+    for overlay in &module.overlays {
+        overlay::apply(
+            &mut doc,
+            &read(&overlay.display().to_string()),
+            &mut Vec::new(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", overlay.display()));
+    }
+    doc
 }
 
 /// Replaces each `$ref` to a schema that holds no `$ref` itself with a copy of that schema (the
@@ -101,14 +134,7 @@ fn inline_leaf_refs(document: &mut Value) {
 
 /// The PowerStore spec as Prism must serve it for the CLI's URLs.
 fn powerstore_spec() -> Value {
-    let mut doc = parse("specs/dellemc.swagger.json");
-    let mut warnings = Vec::new();
-    overlay::apply(
-        &mut doc,
-        &read("specs/powerstore.overlay.yaml"),
-        &mut warnings,
-    )
-    .expect("the overlay applies");
+    let mut doc = shipped_spec("powerstore");
 
     // Prism serves Swagger 2.0 paths without basePath; the CLI sends /api/rest/...
     let object = doc.as_object_mut().expect("spec object");
@@ -161,13 +187,13 @@ fn powerstore_spec() -> Value {
 }
 
 fn lcm_spec() -> Value {
-    let mut doc = parse("specs/lcm.yaml");
+    let mut doc = shipped_spec("lcm");
     inline_leaf_refs(&mut doc);
     doc
 }
 
 fn vipr_spec() -> Value {
-    let mut doc = parse("specs/vipr.yaml");
+    let mut doc = shipped_spec("vipr");
     // The spec declares the login token header; give Prism a value to send.
     doc["paths"]["/login"]["get"]["responses"]["200"]["headers"]["X-SDS-AUTH-TOKEN"]["example"] =
         json!("contract-test-token");
@@ -444,6 +470,22 @@ impl Contract {
     }
 }
 
+/// Runs `migrate api SERVICE ...` for each of `commands` and checks that together they run
+/// every operation the generated module has (`operations`), so an operation added to a spec
+/// without a contract case fails here.
+fn run_api(contract: &mut Contract, service: &str, operations: &[Info], commands: &[&[&str]]) {
+    let run: BTreeSet<&str> = commands.iter().map(|c| c[0]).collect();
+    let all: BTreeSet<&str> = operations.iter().map(|o| o.command).collect();
+    let missing: Vec<&&str> = all.difference(&run).collect();
+    assert!(
+        missing.is_empty(),
+        "no contract case runs `migrate api {service}` for {missing:?}"
+    );
+    for command in commands {
+        contract.run(&[&["api", service], *command].concat(), &[]);
+    }
+}
+
 const SESSION: &str = "2a3a0f0e-4c1f-4bb5-9b5e-1d7a1b2c3d4e";
 const REMOTE: &str = "00a10000-5e1d-4000-8000-000000000001";
 
@@ -541,11 +583,117 @@ fn powerstore_commands_send_requests_the_spec_accepts() {
             "5",
         ],
         &["remote-system", "get", REMOTE],
+        &["remote-system", "get", "name:unity-src-01"],
         &["job", "get", "3b0e6c8e-1111-4222-8333-944455556666"],
+        &["job", "list"],
+        &[
+            "job",
+            "list",
+            "--phase",
+            "Failed",
+            "--phase",
+            "Completed",
+            "--resource-type",
+            "import_session",
+            "--resource-id",
+            SESSION,
+        ],
+        &["volume", "list", "--all", "--limit", "10"],
+        &["volume", "get", "name:db01-dest"],
+        &["volume-group", "list", "--page-size", "50"],
+        &["volume-group", "get", "name:vg-oracle"],
+        &[
+            "import-session",
+            "list",
+            "--limit",
+            "2500",
+            "--page-size",
+            "1000",
+        ],
+        &["import-session", "watch", "--filter", "name=ilike.db*"],
     ];
     for args in commands {
         contract.run(args, no_env);
     }
+    let body = contract.config.path().join("modify.yaml");
+    std::fs::write(&body, "scheduled_timestamp: 2030-01-01T00:00:00Z\n").expect("write");
+    let body = body.to_str().expect("a UTF-8 path").to_string();
+    const VOLUME: &str = "00b20000-5e1d-4000-8000-000000000001";
+    const GROUP: &str = "00c30000-5e1d-4000-8000-000000000001";
+    const JOB: &str = "3b0e6c8e-1111-4222-8333-944455556666";
+    let api: &[&[&str]] = &[
+        &["import-session-collection-query"],
+        &[
+            "import-session-collection-query",
+            "--select",
+            "id,name,state",
+            "--filter",
+            "state=eq.Failed",
+            "--order",
+            "name.desc",
+            "--limit",
+            "10",
+            "--offset",
+            "10",
+        ],
+        &["import-session-collection-query", "--all"],
+        &[
+            "import-session-create",
+            "--name",
+            "db03",
+            "--remote-system-id",
+            REMOTE,
+            "--source-resource-id",
+            "sv_103",
+            "--host-ids",
+            "h1",
+            "--automatic-cutover",
+            "true",
+        ],
+        &[
+            "import-session-instance-query",
+            SESSION,
+            "--select",
+            "id,state",
+        ],
+        &["import-session-delete", SESSION, "--is-async", "true"],
+        &["import-session-modify", SESSION, "--body", &body],
+        &["import-session-cutover", SESSION],
+        &["import-session-cancel", SESSION, "--force", "true"],
+        &["import-session-pause", SESSION],
+        &["import-session-resume", SESSION],
+        &["import-session-start-copy", SESSION],
+        &["import-session-enable-destination-volume", SESSION],
+        &["import-session-cleanup", SESSION],
+        &[
+            "remote-system-collection-query",
+            "--filter",
+            "name=eq.unity-src-01",
+        ],
+        &["remote-system-instance-query", REMOTE],
+        &["volume-collection-query", "--select", "id,name", "--all"],
+        &["volume-instance-query", VOLUME],
+        &[
+            "volume-modify",
+            VOLUME,
+            "--name",
+            "renamed",
+            "--description",
+            "contract",
+        ],
+        &["volume-group-collection-query"],
+        &["volume-group-instance-query", GROUP],
+        &["job-collection-query", "--order", "start_time.desc"],
+        &["job-instance-query", JOB],
+        &["login-session-collection-query"],
+        &["logout-create"],
+    ];
+    run_api(
+        &mut contract,
+        "powerstore",
+        migrate_clients::powerstore::api::OPERATIONS,
+        api,
+    );
     contract.finish("PowerStore");
 }
 
@@ -571,6 +719,10 @@ fn lcm_commands_send_requests_the_spec_accepts() {
         &[("CONTRACT_USER_PASSWORD", "Welcome-123!")],
     );
     contract.run(&["lcm", "status", "Snap1", "1510"], no_env);
+    let token: &[(&str, &str)] = &[("MIGRATE_TOKEN", "contract-access-token")];
+    contract.run(&["lcm", "snapshots"], token);
+    contract.run(&["lcm", "status", "Snap1", "1510"], token);
+    contract.run(&["lcm", "details", "Snap1", "1510", "--limit", "30"], token);
     contract.run(&["lcm", "details", "Snap1", "1510"], no_env);
     contract.run(
         &[
@@ -584,6 +736,44 @@ fn lcm_commands_send_requests_the_spec_accepts() {
             "error",
         ],
         no_env,
+    );
+    let api: &[&[&str]] = &[
+        &["list-api-versions"],
+        &["list-snapshots", "11.1.2.3.600"],
+        &[
+            "import-snapshot",
+            "11.1.2.3.600",
+            "Snap1",
+            "--q",
+            r#"{"type":"import","importUsers":false}"#,
+        ],
+        &["get-migration-status", "11.1.2.3.600", "Snap1", "1510"],
+        &[
+            "get-migration-details",
+            "11.1.2.3.600",
+            "Snap1",
+            "1510",
+            "0",
+        ],
+        &[
+            "get-migration-details",
+            "11.1.2.3.600",
+            "Snap1",
+            "1510",
+            "1",
+            "--limit",
+            "25",
+            "--offset",
+            "25",
+            "--msgtype",
+            "warn",
+        ],
+    ];
+    run_api(
+        &mut contract,
+        "lcm",
+        migrate_clients::lcm::api::OPERATIONS,
+        api,
     );
     contract.finish("LCM");
 }
@@ -643,6 +833,36 @@ fn vipr_commands_send_requests_the_spec_accepts() {
             "urn:storageos:Task:9f8e7d6c-5b4a-4321-8765-0a1b2c3d4e5f:vdc1",
         ],
         no_env,
+    );
+    let body = contract.config.path().join("copy.json");
+    std::fs::write(
+        &body,
+        r#"{"name": "copy4", "count": 1, "create_inactive": true}"#,
+    )
+    .expect("write");
+    let body = body.to_str().expect("a UTF-8 path").to_string();
+    let api: &[&[&str]] = &[
+        &["login"],
+        &["logout"],
+        &[
+            "create-volume-group-full-copy",
+            group,
+            "--name",
+            "copy5",
+            "--count",
+            "2",
+        ],
+        &["create-volume-group-full-copy", group, "--body", &body],
+        &[
+            "get-task",
+            "urn:storageos:Task:9f8e7d6c-5b4a-4321-8765-0a1b2c3d4e5f:vdc1",
+        ],
+    ];
+    run_api(
+        &mut contract,
+        "vipr",
+        migrate_clients::vipr::api::OPERATIONS,
+        api,
     );
     contract.finish("ViPR");
 }

@@ -23,6 +23,7 @@ pub mod error;
 pub mod format;
 pub mod ir;
 pub mod load;
+pub mod manifest;
 pub mod normalize;
 pub mod overlay;
 pub mod spec;
@@ -31,6 +32,7 @@ pub mod upgrade;
 
 pub use error::{summary, Error, Location, Place, Warning, WarningKind};
 pub use load::{Dialect, Source};
+pub use manifest::Manifest;
 pub use normalize::NamingStyle;
 pub use standalone::{crate_files, RuntimeDependency};
 
@@ -247,7 +249,10 @@ fn generate_inner(
     let (code, tags) = if options.split_by_tag {
         split_by_tag(file, &mut api)?
     } else {
-        (format::format_sections(file, &api, &emit::SECTIONS)?, Vec::new())
+        (
+            format::format_sections(file, &api, &emit::SECTIONS)?,
+            Vec::new(),
+        )
     };
     let stats = Stats::of(&api);
     Ok(Generated {
@@ -271,9 +276,17 @@ fn split_by_tag(file: &str, api: &mut ir::Api) -> Result<(String, Vec<TagModule>
     use std::collections::{BTreeMap, BTreeSet};
     let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
     for (i, op) in api.operations.iter().enumerate() {
-        let tag = op.tags.first().cloned().unwrap_or_else(|| "untagged".to_string());
+        let tag = op
+            .tags
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "untagged".to_string());
         let module = normalize::tag_module(&tag);
-        groups.entry(module).or_insert_with(|| (tag, Vec::new())).1.push(i);
+        groups
+            .entry(module)
+            .or_insert_with(|| (tag, Vec::new()))
+            .1
+            .push(i);
     }
     let mut features: Vec<BTreeSet<String>> = vec![BTreeSet::new(); api.types.len()];
     for (module, (_, ops)) in &groups {

@@ -4,12 +4,14 @@
 
 mod inspect;
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use migrate_codegen::{crate_files, generate, NamingStyle, Options, RuntimeDependency, Source};
+use migrate_codegen::{
+    crate_files, generate, Manifest, NamingStyle, Options, RuntimeDependency, Source,
+};
 
 #[derive(Parser)]
 #[command(
@@ -34,11 +36,16 @@ enum Command {
         /// The crate's name.
         #[arg(long, default_value = "migrate-client")]
         name: String,
-        /// The path of the migrate-runtime crate to depend on (by default the
-        /// one next to this generator's source; `none` for a version-only
-        /// dependency, as published).
+        /// Depend on the migrate-runtime crate at DIR as well as on its version (for building
+        /// before it is published). A relative DIR is taken from the current directory and
+        /// written relative to --out, so the crate builds wherever the two are moved together.
+        /// Without it the crate depends on the published version only.
         #[arg(long, value_name = "DIR")]
-        runtime_path: Option<String>,
+        runtime_path: Option<PathBuf>,
+        /// Write nothing; exit 0 if --out holds exactly what would be written, 1 naming the
+        /// files that differ (for projects that commit generated code).
+        #[arg(long)]
+        check: bool,
     },
     /// Say what specs hold and what generating them gives, without writing a crate:
     /// dialect, operations, types, unions, `serde_json::Value` places, warnings by
@@ -103,12 +110,20 @@ enum FailOn {
 struct Input {
     /// A spec file, optionally named: `powerstore=specs/dellemc.swagger.json`.
     /// The name becomes the module name when there are several specs.
-    #[arg(long = "spec", value_name = "[MODULE=]FILE", required = true)]
+    #[arg(
+        long = "spec",
+        value_name = "[MODULE=]FILE",
+        required_unless_present = "manifest"
+    )]
     specs: Vec<String>,
     /// An OpenAPI Overlay 1.0 file applied to a spec before generation:
     /// `MODULE=FILE`, or just `FILE` when there is one spec.
     #[arg(long = "overlay", value_name = "[MODULE=]FILE")]
     overlays: Vec<String>,
+    /// A manifest listing the modules, each with its spec and overlays (the format of
+    /// `generated/specs/shipped.yaml`), instead of --spec and --overlay.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["specs", "overlays"])]
+    manifest: Option<PathBuf>,
     /// Make every warning an error (notes stay notes).
     #[arg(long)]
     strict: bool,
@@ -173,10 +188,31 @@ impl Input {
         }
     }
 
+    /// The --spec and --overlay arguments, with a --manifest's modules spelled out as
+    /// `--spec MODULE=FILE` and `--overlay MODULE=FILE`.
+    fn arguments(&self) -> Result<(Vec<String>, Vec<String>), String> {
+        let Some(path) = &self.manifest else {
+            return Ok((self.specs.clone(), self.overlays.clone()));
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("--manifest {}: cannot read: {e}", path.display()))?;
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let manifest = Manifest::parse(&text, dir, &path.display().to_string())?;
+        let (mut specs, mut overlays) = (Vec::new(), Vec::new());
+        for module in &manifest.modules {
+            specs.push(format!("{}={}", module.name, module.spec.display()));
+            for overlay in &module.overlays {
+                overlays.push(format!("{}={}", module.name, overlay.display()));
+            }
+        }
+        Ok((specs, overlays))
+    }
+
     /// Reads every spec and overlay; a file that cannot be read is named with its flag.
     fn load(&self) -> Result<Vec<Loaded>, String> {
-        let specs: Vec<(String, String)> = self.specs.iter().map(|s| split_named(s)).collect();
-        for overlay in self.overlays.iter().filter(|o| o.contains('=')) {
+        let (spec_args, overlay_args) = self.arguments()?;
+        let specs: Vec<(String, String)> = spec_args.iter().map(|s| split_named(s)).collect();
+        for overlay in overlay_args.iter().filter(|o| o.contains('=')) {
             let (target, _) = split_named(overlay);
             if !specs.iter().any(|(m, _)| *m == target) {
                 return Err(format!("--overlay {overlay}: no --spec is named {target}"));
@@ -188,7 +224,7 @@ impl Input {
                 std::fs::read(path).map_err(|e| format!("--spec {path}: cannot read: {e}"))?;
             let spec = Source::from_bytes(path.clone(), bytes).map_err(|e| e.to_string())?;
             let mut overlays = Vec::new();
-            for overlay in &self.overlays {
+            for overlay in &overlay_args {
                 let (target, overlay_path) = split_named(overlay);
                 let named = overlay.contains('=');
                 if !named && specs.len() > 1 {
@@ -228,7 +264,8 @@ fn main() -> ExitCode {
             out,
             name,
             runtime_path,
-        } => run(&input, &out, &name, runtime_path),
+            check,
+        } => run(&input, &out, &name, runtime_path.as_deref(), check),
         Command::Inspect {
             input,
             markdown,
@@ -237,22 +274,30 @@ fn main() -> ExitCode {
             if measure {
                 inspect::measure(&loaded, &input.options())
             } else {
-                inspect::run(
-                    &input.specs,
-                    &input.overlays,
-                    &inspect_flags(&input),
-                    markdown,
-                )
+                let (specs, overlays) = input.arguments()?;
+                inspect::run(&specs, &overlays, &inspect_flags(&input), markdown)
             }
+            .map(|()| Done::Written)
         }),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Done::Written | Done::UpToDate) => ExitCode::SUCCESS,
+        Ok(Done::Stale) => ExitCode::FAILURE,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// How a command ended without an error.
+enum Done {
+    /// It did what it was asked (wrote the crate, printed the report).
+    Written,
+    /// `--check`: the crate is what would be written.
+    UpToDate,
+    /// `--check`: it is not.
+    Stale,
 }
 
 /// The reading flags `inspect` passes on to the process that measures each spec.
@@ -279,7 +324,13 @@ fn inspect_flags(input: &Input) -> Vec<String> {
     flags
 }
 
-fn run(input: &Input, out: &Path, name: &str, runtime_path: Option<String>) -> Result<(), String> {
+fn run(
+    input: &Input,
+    out: &Path,
+    name: &str,
+    runtime_path: Option<&Path>,
+    check: bool,
+) -> Result<Done, String> {
     let started = Instant::now();
     let options = input.options();
     let mut modules = Vec::new();
@@ -301,13 +352,26 @@ fn run(input: &Input, out: &Path, name: &str, runtime_path: Option<String>) -> R
     }
     let runtime = RuntimeDependency {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        path: match runtime_path.as_deref() {
-            Some("none") => None,
-            Some(path) => Some(path.to_string()),
-            None => Some(concat!(env!("CARGO_MANIFEST_DIR"), "/../runtime").to_string()),
-        },
+        path: runtime_path.map(|p| runtime_dir(p, out)).transpose()?,
     };
-    for (relative, contents) in crate_files(name, &modules, &runtime) {
+    let files = crate_files(name, &modules, &runtime);
+    if check {
+        let stale = stale_files(out, &files);
+        if stale.is_empty() {
+            println!("{} is up to date ({} files)", out.display(), files.len());
+            return Ok(Done::UpToDate);
+        }
+        eprintln!(
+            "{} is stale: {} file(s) differ from what `migrate-codegen generate` would write:",
+            out.display(),
+            stale.len()
+        );
+        for line in &stale {
+            eprintln!("  {line}");
+        }
+        return Ok(Done::Stale);
+    }
+    for (relative, contents) in &files {
         let path = out.join(relative);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
@@ -323,7 +387,101 @@ fn run(input: &Input, out: &Path, name: &str, runtime_path: Option<String>) -> R
         out.display(),
         started.elapsed().as_millis()
     );
-    Ok(())
+    Ok(Done::Written)
+}
+
+/// The runtime path to write into the crate's manifest: an absolute path as given, a
+/// relative one rewritten to be relative to the output directory.
+fn runtime_dir(path: &Path, out: &Path) -> Result<String, String> {
+    if !path.join("Cargo.toml").is_file() {
+        return Err(format!(
+            "--runtime-path {}: no Cargo.toml there (give the migrate-runtime crate's directory)",
+            path.display()
+        ));
+    }
+    let written = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        let cwd = std::env::current_dir()
+            .map_err(|e| format!("--runtime-path: the current directory is unknown: {e}"))?;
+        relative(&lexical(&cwd.join(path)), &lexical(&cwd.join(out)))
+    };
+    // Forward slashes: TOML and cargo take them on every platform.
+    Ok(written.to_string_lossy().replace('\\', "/"))
+}
+
+/// `path` with `.` and `..` resolved by name (no filesystem access: --out may not exist yet).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `target` as a path relative to `base` (both absolute and lexical).
+fn relative(target: &Path, base: &Path) -> PathBuf {
+    let target: Vec<Component<'_>> = target.components().collect();
+    let base: Vec<Component<'_>> = base.components().collect();
+    let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..base.len() {
+        out.push("..");
+    }
+    for component in &target[common..] {
+        out.push(component);
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// The files under `out` that differ from `files` (missing or changed), and the `.rs` files
+/// under `out/src` that would not be written, each with why.
+fn stale_files(out: &Path, files: &[(String, String)]) -> Vec<String> {
+    let mut stale = Vec::new();
+    for (relative, contents) in files {
+        match std::fs::read(out.join(relative)) {
+            Ok(existing) if existing == contents.as_bytes() => {}
+            Ok(_) => stale.push(format!("{relative} (changed)")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                stale.push(format!("{relative} (missing)"))
+            }
+            Err(e) => stale.push(format!("{relative} (unreadable: {e})")),
+        }
+    }
+    let mut extra = Vec::new();
+    collect_rust_files(&out.join("src"), "src", &mut extra);
+    extra.sort();
+    for relative in extra {
+        if !files.iter().any(|(f, _)| *f == relative) {
+            stale.push(format!("{relative} (not generated)"));
+        }
+    }
+    stale
+}
+
+fn collect_rust_files(dir: &Path, relative: &str, found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let relative = format!("{relative}/{name}");
+        if path.is_dir() {
+            collect_rust_files(&path, &relative, found);
+        } else if name.ends_with(".rs") {
+            found.push(relative);
+        }
+    }
 }
 
 /// `migrate-codegen diff`: 2 when a spec or overlay cannot be read or is no spec, 1 when
@@ -419,5 +577,27 @@ fn split_named(arg: &str) -> (String, String) {
             let stem = stem.split('.').next().unwrap_or("api").replace('-', "_");
             (stem, arg.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_relative_runtime_path_is_written_from_the_output_directory() {
+        let cases = [
+            ("/w/runtime", "/w/target/x", "../../runtime"),
+            ("/w/runtime", "/w", "runtime"),
+            ("/w/a/runtime", "/w/b", "../a/runtime"),
+            ("/w", "/w", "."),
+        ];
+        for (target, base, expected) in cases {
+            assert_eq!(
+                relative(Path::new(target), Path::new(base)),
+                Path::new(expected)
+            );
+        }
+        assert_eq!(lexical(Path::new("/w/./x/../y")), Path::new("/w/y"));
     }
 }

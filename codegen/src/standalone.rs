@@ -1,9 +1,11 @@
 //! The files of a standalone crate around generated modules.
 //!
-//! A crate generated for publishing depends on `migrate-runtime` by version
-//! (and, while it lives next to this workspace, by path), on `serde` and on
-//! `serde_json`, and nothing else. It is its own workspace so that it builds
-//! wherever it is written.
+//! A crate generated for publishing depends on `migrate-runtime` by version,
+//! on `serde` and on `serde_json`, and nothing else, so `cargo package` takes
+//! it as written. Only when asked (`--runtime-path`) does it name the runtime
+//! by path as well, for building before the runtime is published; the
+//! generator never writes a path of its own machine. It is its own workspace
+//! so that it builds wherever it is written.
 
 use crate::Generated;
 
@@ -12,7 +14,8 @@ use crate::Generated;
 pub struct RuntimeDependency {
     /// The version requirement (`0.1.0`).
     pub version: String,
-    /// A path to the runtime's source, for building before it is published.
+    /// A path to the runtime's source, written as given (relative paths are
+    /// relative to the crate's directory), for building before it is published.
     pub path: Option<String>,
 }
 

@@ -27,7 +27,8 @@ pub struct Info {
     pub path: &'static str,
     /// The spec's summary (or the first sentence of its description).
     pub summary: &'static str,
-    /// Whether it takes a JSON body (and so `--body FILE`).
+    /// Whether its body is JSON (`--body FILE` is read as JSON or YAML); a command whose body
+    /// is not JSON takes the `--body` file as bytes.
     pub body: bool,
     /// How it pages, if it does.
     pub paging: Option<Paging>,
@@ -125,7 +126,7 @@ pub fn body<T: DeserializeOwned>(
             object.insert(name.to_string(), value);
         }
     }
-    T::deserialize(Value::Object(object)).map_err(|e| {
+    T::deserialize(crate::lenient::Lenient(Value::Object(object))).map_err(|e| {
         let text = e.to_string();
         let message = match text
             .strip_prefix("missing field `")
@@ -161,7 +162,8 @@ pub fn json_flag<T: DeserializeOwned>(
     text: &Option<String>,
 ) -> Result<Option<T>, ValidationError> {
     let Some(text) = text else { return Ok(None) };
-    serde_json::from_str(text)
+    serde_json::from_str::<Value>(text)
+        .and_then(|value| T::deserialize(crate::lenient::Lenient(value)))
         .map(Some)
         .map_err(|e| ValidationError {
             field: format!("--{flag}"),

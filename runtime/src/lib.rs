@@ -15,6 +15,7 @@ mod cause;
 pub mod check;
 pub mod command;
 mod error;
+pub mod lenient;
 mod messages;
 pub mod object;
 pub mod paging;
@@ -51,6 +52,11 @@ pub use http::HeaderMap;
 pub use reqwest::Method;
 pub use serde_json;
 pub use url::Url;
+
+// The README's example is compiled as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExample;
 
 /// A UTC timestamp (RFC 3339 in JSON).
 pub type DateTime = chrono::DateTime<chrono::Utc>;

@@ -12,6 +12,11 @@
 //! building a generated crate. Unknown fields are ignored and `null` reads as
 //! an absent optional field, as with serde's derive; duplicate keys keep the
 //! last value.
+//!
+//! Every value is read through [`crate::lenient`], so a field's value may be
+//! off its declared type in the ways real servers drift (a number for a
+//! string, `"1"` for a number, `"true"` for a boolean); a value that cannot be
+//! read at all is the failure, naming the field and the value.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +24,8 @@ use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+
+use crate::lenient::{unexpected, Lenient};
 
 /// Reads a JSON object into a struct: `build` takes the fields out of the
 /// object; the first failure it met (a missing or malformed field) is the
@@ -56,13 +63,19 @@ pub fn read<'de, T, D: Deserializer<'de>>(
 /// again for every item type; generated code reads its lists here instead, which costs a
 /// third of that per type. A failing item is named by its index.
 pub fn list<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Error> {
-    let items = match value {
+    read_list(Lenient(value))
+}
+
+/// [`list`] for a value already wrapped (what the field readers and the response decoders
+/// hold), so that no wrapper is compiled per item type.
+pub(crate) fn read_list<T: DeserializeOwned>(value: Lenient) -> Result<Vec<T>, serde_json::Error> {
+    let items = match value.0 {
         Value::Array(items) => items,
         other => return Err(not_a_list(&other)),
     };
     let mut list = Vec::with_capacity(items.len());
     for (index, item) in items.into_iter().enumerate() {
-        match T::deserialize(item) {
+        match T::deserialize(Lenient(item)) {
             Ok(item) => list.push(item),
             Err(e) => return Err(item_error(index, e)),
         }
@@ -71,20 +84,7 @@ pub fn list<T: DeserializeOwned>(value: Value) -> Result<Vec<T>, serde_json::Err
 }
 
 fn not_a_list(value: &Value) -> serde_json::Error {
-    use serde::de::{Error, Unexpected};
-    let unexpected = match value {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => Unexpected::Signed(i),
-            (_, Some(u), _) => Unexpected::Unsigned(u),
-            (_, _, f) => Unexpected::Float(f.unwrap_or(f64::NAN)),
-        },
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
-    };
-    serde_json::Error::invalid_type(unexpected, &"a list")
+    <serde_json::Error as serde::de::Error>::invalid_type(unexpected(value), &"a list")
 }
 
 fn item_error(index: usize, error: serde_json::Error) -> serde_json::Error {
@@ -103,7 +103,7 @@ impl Fields {
     pub fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
         match self.map.remove(name) {
             Some(value) => self.decode(name, value),
-            None => match T::deserialize(Value::Null) {
+            None => match T::deserialize(Lenient(Value::Null)) {
                 Ok(value) => Some(value),
                 Err(_) => {
                     self.fail(format!("missing field `{name}`"));
@@ -118,7 +118,7 @@ impl Fields {
     pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Option<T> {
         // `decode` written out: nearly every field makes this call, and one function per field
         // type instead of two is 12k fewer lines of LLVM IR for the vendor spec's crate.
-        match T::deserialize(self.take(name)?) {
+        match T::deserialize(Lenient(self.take(name)?)) {
             Ok(value) => Some(value),
             Err(e) => {
                 self.fail_field(name, e);
@@ -175,7 +175,7 @@ impl Fields {
     // as a `fn` pointer to one helper measured 2.6% more LLVM IR (712k -> 731k lines) for the
     // vendor spec's crate, so they stay two.
     fn decode<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<T> {
-        match T::deserialize(value) {
+        match T::deserialize(Lenient(value)) {
             Ok(value) => Some(value),
             Err(e) => {
                 self.fail_field(name, e);
@@ -185,7 +185,7 @@ impl Fields {
     }
 
     fn decode_list<T: DeserializeOwned>(&mut self, name: &str, value: Value) -> Option<Vec<T>> {
-        match list(value) {
+        match read_list(Lenient(value)) {
             Ok(list) => Some(list),
             Err(e) => {
                 self.fail_field(name, e);
@@ -381,8 +381,71 @@ mod tests {
         assert_eq!(serde_json::to_value(&p).unwrap(), json!({"a": null}));
         let p = Patch(Some(Some("x".into())), None);
         assert_eq!(serde_json::to_value(&p).unwrap(), json!({"a": "x"}));
-        let e = serde_json::from_value::<Patch>(json!({"b": 1})).unwrap_err();
+        let e = serde_json::from_value::<Patch>(json!({"b": [1]})).unwrap_err();
         assert!(e.to_string().starts_with("field `b`: invalid type"), "{e}");
+    }
+
+    #[test]
+    fn fields_read_values_off_their_declared_type_as_servers_send_them() {
+        // ViPR: numbers and booleans as strings; PowerStore: an id as a number.
+        #[derive(Debug, PartialEq)]
+        struct Copy {
+            id: String,
+            count: i64,
+            create_inactive: Option<bool>,
+            sizes: Option<Vec<f64>>,
+            ids: Vec<String>,
+            extra: BTreeMap<String, i64>,
+        }
+        impl<'de> Deserialize<'de> for Copy {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                read(d, |o| {
+                    Some(Copy {
+                        id: o.required("id")?,
+                        count: o.required("count")?,
+                        ids: o.required_list("ids")?,
+                        create_inactive: o.optional("create_inactive"),
+                        sizes: o.optional_list("sizes"),
+                        extra: o.rest(),
+                    })
+                })
+            }
+        }
+        let body = json!({"id": 0, "count": "1", "create_inactive": "true", "sizes": ["1.5", 2],
+                          "ids": [7, "a"], "more": "3"});
+        let copy: Copy = serde_json::from_value(body).unwrap();
+        assert_eq!(
+            copy,
+            Copy {
+                id: "0".into(),
+                count: 1,
+                create_inactive: Some(true),
+                sizes: Some(vec![1.5, 2.0]),
+                ids: vec!["7".into(), "a".into()],
+                extra: BTreeMap::from([("more".into(), 3)]),
+            }
+        );
+        // What cannot be read at all still names the field and the value.
+        let e = serde_json::from_value::<Copy>(json!({"id": "a", "count": "many", "ids": []}))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `count`: invalid type: string \"many\", expected i64"
+        );
+        let e = serde_json::from_value::<Copy>(
+            json!({"id": "a", "count": 1, "ids": [], "create_inactive": "maybe"}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `create_inactive`: invalid type: string \"maybe\", expected a boolean"
+        );
+        let e = serde_json::from_value::<Copy>(json!({"id": "a", "count": 1, "ids": [true]}))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "field `ids`: item 0: invalid type: boolean `true`, expected a string"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! and LCM's links are followed on the transport's own origin only.
 
 use crate::error::{truncated, BoxError};
+use crate::lenient::Lenient;
 use crate::{BoxStream, Error, Request, Transport};
 use futures_util::{stream, StreamExt, TryStreamExt};
 use serde::de::DeserializeOwned;
@@ -49,7 +50,7 @@ fn decode_item<T: DeserializeOwned, E>(item: Result<RawItem, Error<E>>) -> Resul
     // Decoded from an owned `Value`, as every other body is: decoding from `&Value` would
     // compile every generated type's `Deserialize` a second time. The copy is kept for the
     // error message.
-    T::deserialize(item.value.clone()).map_err(|e| item.decode_error(e.into()))
+    T::deserialize(Lenient(item.value.clone())).map_err(|e| item.decode_error(e.into()))
 }
 
 impl RawItem {

@@ -7,6 +7,7 @@
 //! JSON object before decoding.
 
 use crate::error::{truncated, BoxError};
+use crate::lenient::Lenient;
 use crate::{Bytes, Error};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
@@ -120,7 +121,7 @@ impl RawResponse {
 
     /// Decodes a JSON array body item by item (see [`crate::object::list`]).
     pub fn json_list<T: DeserializeOwned, E>(self) -> Result<Response<Vec<T>>, Error<E>> {
-        self.decode_json(crate::object::list)
+        self.decode_json(crate::object::read_list)
     }
 
     /// Decodes a JSON body as `T` and wraps it, e.g. into the variant of an operation's
@@ -147,13 +148,14 @@ impl RawResponse {
     /// compiled once.
     fn decode_json<T, E>(
         self,
-        decode: fn(Value) -> serde_json::Result<T>,
+        decode: fn(Lenient) -> serde_json::Result<T>,
     ) -> Result<Response<T>, Error<E>> {
         let value = match self.json_value() {
             Ok(value) => value,
             Err(source) => return Err(self.decode_error(source)),
         };
-        match decode(value) {
+        // Leniently (see `crate::lenient`), as every field and item below it.
+        match decode(Lenient(value)) {
             Ok(body) => Ok(self.into_response(body)),
             Err(e) => Err(self.decode_error(e.into())),
         }
@@ -211,7 +213,7 @@ impl RawResponse {
         };
         let operation = self.operation;
         let status = self.status;
-        match value.and_then(|v| E::deserialize(v).ok()) {
+        match value.and_then(|v| E::deserialize(Lenient(v)).ok()) {
             Some(body) => Error::Service {
                 operation,
                 status,

@@ -104,9 +104,12 @@ pub fn read_tagged<'de, T, D: Deserializer<'de>>(
 
 /// Decodes one alternative: `wrap` makes the union's variant of it.
 pub fn decode<T: DeserializeOwned, U>(value: &Value, wrap: impl FnOnce(T) -> U) -> Option<U> {
-    // From an owned copy, as every other body is read: decoding from `&Value` would compile
-    // each alternative's `Deserialize` a second time.
-    T::deserialize(value.clone()).ok().map(wrap)
+    // From an owned copy through the lenient reader, as every other value is read: another
+    // deserializer (`&Value`, or a plain `Value`) would compile each alternative's
+    // `Deserialize` a second time.
+    T::deserialize(crate::lenient::Lenient(value.clone()))
+        .ok()
+        .map(wrap)
 }
 
 /// Writes an alternative of a union with a discriminator, adding the discriminator

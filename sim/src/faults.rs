@@ -219,6 +219,8 @@ pub struct RequestRecord {
     pub query: Option<String>,
     /// `None` while the request is being handled.
     pub status: Option<u16>,
+    /// The scheme of its `Authorization` header (`Basic`, `Bearer`), never the credentials.
+    pub auth_scheme: Option<String>,
 }
 
 /// Active fault rules and the request log.
@@ -349,6 +351,12 @@ pub(crate) async fn middleware(
             path: path.clone(),
             query: request.uri().query().map(str::to_string),
             status: None,
+            auth_scheme: request
+                .headers()
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split_whitespace().next())
+                .map(str::to_string),
         });
         (
             number,

@@ -29,6 +29,9 @@ struct Args {
     /// PowerStore session idle timeout, in seconds.
     #[arg(long, default_value_t = 3600)]
     idle_timeout_secs: u64,
+    /// Finished PowerStore import sessions to seed (hist-00001, …), for lists of many pages.
+    #[arg(long, default_value_t = 0)]
+    import_sessions: usize,
 }
 
 #[tokio::main]
@@ -40,7 +43,8 @@ async fn main() -> anyhow::Result<()> {
     anyhow::ensure!(args.step_ms > 0, "--step-ms must be positive");
     let mut config = SimConfig::default()
         .with_shared_user(&args.user, &args.password)
-        .with_step(Duration::from_millis(args.step_ms));
+        .with_step(Duration::from_millis(args.step_ms))
+        .with_import_sessions(args.import_sessions);
     config.powerstore_idle_timeout = Duration::from_secs(args.idle_timeout_secs);
     let bearer = config.lcm_bearer_token.clone();
     let domain = config.lcm_identity_domain.clone();

@@ -561,3 +561,61 @@ async fn select_filter_order_and_paging() {
     assert_eq!(one, json!({"management_address": "10.20.30.42"}));
     assert_eq!(ps.get("/volume/nope").await.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn seeded_history_pages_and_references_take_names() {
+    let sim = common::sim_with(
+        migrate_sim::SimConfig::default()
+            .with_step(common::STEP)
+            .with_import_sessions(250),
+    )
+    .await;
+    let ps = Ps::login(&sim.powerstore_url()).await;
+    // 250 finished sessions: the first page of 100 says how many there are.
+    let r = ps.get("/import_session?select=name,state&order=name").await;
+    assert_eq!(r.status(), StatusCode::PARTIAL_CONTENT);
+    let range = r.headers()["content-range"].to_str().unwrap().to_string();
+    assert_eq!(range, "0-99/250");
+    let page: Value = r.json().await.unwrap();
+    assert_eq!(
+        page[0],
+        json!({"name": "hist-00001", "state": "Import_Completed"})
+    );
+    // A volume group reference may be a name, as the remote system's may.
+    let r = ps
+        .post(
+            "/import_session",
+            json!({"name": "vgname", "remote_system_id": "name:unity-src-01",
+                   "source_resource_id": "sv_101", "volume_group_id": "name:vg-oracle"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = id_of(r).await;
+    let group = ps
+        .get_json("/volume_group?select=id&name=eq.vg-oracle")
+        .await;
+    let session = ps
+        .get_json(&format!("/import_session/{id}?select=volume_group_id"))
+        .await;
+    assert_eq!(session["volume_group_id"], group[0]["id"]);
+    let r = ps
+        .post(
+            "/import_session",
+            json!({"name": "vgnope", "remote_system_id": "name:unity-src-01",
+                   "source_resource_id": "sv_101", "volume_group_id": "name:vg-nope"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // The request log keeps the scheme of each Authorization header, not its value.
+    let schemes: Vec<Option<String>> = sim.requests().into_iter().map(|r| r.auth_scheme).collect();
+    assert!(
+        schemes.iter().any(|s| s.as_deref() == Some("Basic")),
+        "{schemes:?}"
+    );
+    assert!(
+        schemes
+            .iter()
+            .all(|s| s.as_deref().is_none_or(|s| s == "Basic")),
+        "{schemes:?}"
+    );
+}

@@ -1,5 +1,5 @@
-//! End to end: the generated clients and their hand-written `ext` workflows against the
-//! simulator, over real sockets. Each test starts its own simulator on a free port with a 20 ms
+//! End to end: the generated clients, their generated waiters and streams, and the
+//! hand-written `ext` workflows against the simulator, over real sockets. Each test starts its own simulator on a free port with a 20 ms
 //! step, so a whole import lifecycle takes a fraction of a second and tests never share state.
 //! What the server saw is checked through the simulator's request log, not assumed.
 
@@ -37,18 +37,25 @@ fn record(states: &mut Vec<String>) -> impl FnMut(&Progress) + '_ {
 mod powerstore {
     use super::*;
     use futures::TryStreamExt;
-    use migrate_clients::ext::powerstore::{
-        connect, find_import_session_by_name, wait_for_import_session, wait_for_job, JobError,
-    };
+    use migrate_clients::ext::powerstore::{connect, find_import_session_by_name};
     use migrate_clients::powerstore::operations::{
         ImportSessionCollectionQueryParams, ImportSessionCreateParams, ImportSessionCreateResponse,
-        ImportSessionCutoverParams, ImportSessionInstanceQueryParams,
+        ImportSessionCutoverParams, ImportSessionInstanceQueryParams, JobInstanceQueryParams,
     };
     use migrate_clients::powerstore::types::{
-        ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State, JobPhaseEnum,
-        MessageSeverityEnum,
+        BaseResponse, ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State,
+        JobPhaseEnum,
     };
     use migrate_clients::powerstore::Client;
+    use migrate_runtime::waiter::Finished;
+
+    /// The answer a wait ended with, when the work is done.
+    fn done<T: std::fmt::Debug>(finished: Finished<T>) -> T {
+        match finished {
+            Finished::Done(last) => last,
+            Finished::Failed(failure) => panic!("the wait failed: {failure:?}"),
+        }
+    }
 
     /// The seven importable resources the simulator seeds, by remote system name.
     pub(crate) const SOURCES: [(&str, &str); 7] = [
@@ -140,15 +147,13 @@ mod powerstore {
 
         let id = &ids[0];
         let mut states = Vec::new();
-        let ready = wait_for_import_session(
-            &client,
-            id,
-            &[State::ReadyForCutover],
-            fast(),
-            record(&mut states),
-        )
-        .await
-        .unwrap();
+        let params = ImportSessionInstanceQueryParams::default();
+        let ready = done(
+            client
+                .wait_until_import_session_ready(id, &params, Some(fast()), record(&mut states))
+                .await
+                .unwrap(),
+        );
         assert_eq!(ready.state, Some(State::ReadyForCutover));
         assert_eq!(ready.progress_percentage, Some(100));
         assert!(states.iter().any(|s| s == "Copy_In_Progress"), "{states:?}");
@@ -157,12 +162,15 @@ mod powerstore {
             .import_session_cutover(id, &ImportSessionCutoverParams::default())
             .await
             .unwrap();
-        let done = wait_for_import_session(&client, id, &[State::ImportCompleted], fast(), |_| {})
-            .await
-            .unwrap();
-        assert_eq!(done.state, Some(State::ImportCompleted));
-        assert_eq!(done.name.as_deref(), Some("imp-00"));
-        assert_eq!(done.progress_percentage, None, "cleared after cutover");
+        let completed = done(
+            client
+                .wait_until_import_session_completed(id, &params, Some(fast()), |_| {})
+                .await
+                .unwrap(),
+        );
+        assert_eq!(completed.state, Some(State::ImportCompleted));
+        assert_eq!(completed.name.as_deref(), Some("imp-00"));
+        assert_eq!(completed.progress_percentage, None, "cleared after cutover");
     }
 
     /// A PATCH body tells "leave it" (`None`) from "clear it" (`Some(None)`, sent as `null`):
@@ -338,13 +346,19 @@ mod powerstore {
         };
         let job_id = job.id.expect("a job id");
         let mut phases = Vec::new();
-        let outcome = wait_for_job(&client, &job_id, fast(), record(&mut phases))
-            .await
-            .unwrap();
-        assert!(!outcome.skipped);
-        assert_eq!(outcome.job.phase, Some(JobPhaseEnum::Completed));
+        let params = JobInstanceQueryParams::default();
+        let job = done(
+            client
+                .wait_until_job_done(&job_id, &params, Some(fast()), record(&mut phases))
+                .await
+                .unwrap(),
+        );
+        assert_eq!(job.phase, Some(JobPhaseEnum::Completed));
         assert!(phases.iter().all(|p| p != "Completed"), "{phases:?}");
-        let created = outcome.created_id.expect("the job names the new session");
+        let Some(BaseResponse::JobCreateResponse(created)) = job.response_body else {
+            panic!("the job names the new session: {:?}", job.response_body);
+        };
+        let created = created.id.expect("an id");
         let session = client
             .import_session_instance_query(
                 &created,
@@ -379,26 +393,31 @@ mod powerstore {
             .expect("202 with a job");
         let job_id = job.id.expect("a job id");
 
-        let err = wait_for_job(&client, &job_id, fast(), |_| {})
+        let params = JobInstanceQueryParams::default();
+        let finished = client
+            .wait_until_job_done(&job_id, &params, Some(fast()), |_| {})
             .await
-            .unwrap_err();
-        let JobError::Failed(failure) = &err else {
-            panic!("expected a failed job, got {err}");
+            .unwrap();
+        let Finished::Failed(failure) = &finished else {
+            panic!("expected a failed job, got {finished:?}");
         };
-        assert_eq!(failure.job_id, job_id);
-        assert_eq!(failure.phase, "Failed");
-        assert_eq!(failure.response_status.as_deref(), Some("422"));
+        assert_eq!(failure.last.id.as_deref(), Some(job_id.as_str()));
+        assert_eq!(failure.state, "Failed");
+        assert_eq!(
+            failure.last.response_status.as_ref().map(|s| s.to_string()),
+            Some("422".to_string())
+        );
         assert_eq!(failure.messages.len(), 1);
         let message = &failure.messages[0];
         assert_eq!(message.code.as_deref(), Some("0xE0301001000C"));
-        assert_eq!(message.severity, Some(MessageSeverityEnum::Error));
+        assert_eq!(message.severity.as_deref(), Some("Error"));
         assert!(message
-            .message_l10n
+            .text
             .as_deref()
             .is_some_and(|m| m.contains("fail_next_job")));
-        let shown = err.to_string();
+        let shown = message.to_string();
         assert!(
-            shown.contains("[0xE0301001000C] Error: The job failed"),
+            shown.starts_with("[0xE0301001000C] Error: The job failed"),
             "{shown}"
         );
 
@@ -426,15 +445,18 @@ mod powerstore {
         )
         .await;
         let mut expired = 0;
-        let ready =
-            wait_for_import_session(&client, &id, &[State::ReadyForCutover], fast(), |_| {
-                if expired == 0 {
-                    sim.add_fault(Fault::expire_sessions());
-                }
-                expired += 1;
-            })
-            .await
-            .unwrap();
+        let params = ImportSessionInstanceQueryParams::default();
+        let ready = done(
+            client
+                .wait_until_import_session_ready(&id, &params, Some(fast()), |_| {
+                    if expired == 0 {
+                        sim.add_fault(Fault::expire_sessions());
+                    }
+                    expired += 1;
+                })
+                .await
+                .unwrap(),
+        );
         assert!(expired > 1, "the wait went on after the expiry");
         assert_eq!(ready.state, Some(State::ReadyForCutover));
         assert_eq!(sim.request_count("GET", "/api/rest/login_session"), 2);

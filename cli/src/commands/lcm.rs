@@ -1,7 +1,11 @@
 //! `migrate lcm ...`: Oracle EPM LCM snapshot imports, their status and their messages.
 //!
+//! LCM reports a job's state as a number (`-1` running, `0` succeeded, any positive value
+//! failed); every answer about a job shows the job id and that number in words beside it.
 //! The users' password for `--import-users` comes from stdin or a named environment
-//! variable, never from a flag value, and travels only inside the request.
+//! variable, never from a flag value, and travels only inside the request. Every command
+//! logs in with Basic (user and password), or with an OAuth 2.0 bearer token from
+//! `MIGRATE_TOKEN` or `--token-stdin` when one is given (see `service.rs`).
 
 use clap::{Args, Subcommand, ValueEnum};
 use migrate_clients::ext::lcm::{self as ext, ImportError, Started};
@@ -10,8 +14,12 @@ use migrate_clients::lcm::types::{
     ImportQuery, ImportQueryType, MessageType, MigrationDetailItem, MigrationJobResponse,
 };
 use migrate_clients::lcm::Client;
+use migrate_runtime::futures::{StreamExt, TryStreamExt};
 use migrate_runtime::{Secret, StringEnum};
 
+use serde_json::{Map, Value};
+
+use crate::commands::say_more;
 use crate::context::{read_stdin_line, Context};
 use crate::exit::{Code, Failure};
 use crate::input::{self, flag_error};
@@ -22,6 +30,7 @@ use crate::wait::Watch;
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Import an uploaded snapshot.
+    #[command(after_help = IMPORT_EXAMPLES)]
     Import {
         /// Snapshot name.
         #[arg(value_parser = input::text)]
@@ -46,6 +55,7 @@ pub enum Command {
         wait: bool,
     },
     /// Wait for an import job to finish; on failure print every error message.
+    #[command(after_help = WAIT_EXAMPLES)]
     Wait {
         /// Snapshot name.
         #[arg(value_parser = input::text)]
@@ -57,7 +67,8 @@ pub enum Command {
         #[command(flatten)]
         version: ApiVersion,
     },
-    /// Show the status of an import job.
+    /// Show the status of an import job (-1 running, 0 succeeded, positive failed).
+    #[command(after_help = STATUS_EXAMPLES)]
     Status {
         /// Snapshot name.
         #[arg(value_parser = input::text)]
@@ -70,6 +81,7 @@ pub enum Command {
         version: ApiVersion,
     },
     /// Show the messages of one task of an import job.
+    #[command(after_help = DETAILS_EXAMPLES)]
     Details {
         /// Snapshot name.
         #[arg(value_parser = input::text)]
@@ -83,14 +95,21 @@ pub enum Command {
         /// Only messages of this type.
         #[arg(long, value_enum)]
         msgtype: Option<MsgType>,
-        /// Every page of messages, not just the first.
+        /// Every page of messages, not just the first (with --limit: at most that many).
         #[arg(long)]
         all: bool,
+        /// At most this many messages (default: the service's first page).
+        #[arg(long, value_name = "N", value_parser = input::integer(1u64, None))]
+        limit: Option<u64>,
+        /// Messages per request when paging (default 100).
+        #[arg(long, value_name = "N", value_parser = input::whole::<i32>())]
+        page_size: Option<i32>,
         /// LCM REST API version.
         #[command(flatten)]
         version: ApiVersion,
     },
     /// List the snapshots on the service.
+    #[command(after_help = SNAPSHOTS_EXAMPLES)]
     Snapshots {
         /// LCM REST API version.
         #[command(flatten)]
@@ -126,8 +145,80 @@ const NAMES: &[(&str, &str)] = &[
     ("q", "the import options"),
 ];
 
-/// Messages asked for per page with --all.
+/// Messages asked for per page when paging, unless --page-size says otherwise.
 const PAGE: i32 = 100;
+
+const IMPORT_EXAMPLES: &str = "\
+Examples:
+  migrate lcm import Snap1 --wait                   # on failure prints every error message
+  MIGRATE_TOKEN=$(oci-token) migrate lcm import Snap1   # OAuth 2.0 instead of Basic
+  migrate lcm import Snap1 --import-users --user-password-env USERS_PW --reset-password true";
+
+const WAIT_EXAMPLES: &str = "\
+Examples:
+  migrate lcm wait Snap1 7
+  migrate --wait-timeout 7200 lcm wait Snap1 7 --api-version 11.1.2.3.600";
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  migrate lcm status Snap1 7
+  migrate lcm status Snap1 7 --query meaning";
+
+const DETAILS_EXAMPLES: &str = "\
+Examples:
+  migrate lcm details Snap1 7 --msgtype error --all
+  migrate lcm details Snap1 7 --task 1 --limit 10
+  migrate lcm details Snap1 7 --all -o text | cut -f2 | sort | uniq -c   # errors per artifact";
+
+const SNAPSHOTS_EXAMPLES: &str = "\
+Examples:
+  migrate lcm snapshots
+  migrate lcm snapshots --query \"items[?type=='LCM'].name\"";
+
+/// LCM's job status in words: `-1` (or none yet) running, `0` succeeded, positive failed.
+pub fn status_words(status: Option<i32>) -> String {
+    match status {
+        None | Some(-1) => "-1: still running".to_string(),
+        Some(0) => "0: completed successfully".to_string(),
+        Some(n) if n > 0 => {
+            format!("{n}: failed (any positive status is a failure; lcm details shows why)")
+        }
+        Some(n) => format!("{n}: not a status LCM documents"),
+    }
+}
+
+/// A progress state of the LCM wait (the status number as text) in words.
+fn progress_words(state: &str) -> String {
+    match state.parse::<i32>() {
+        Ok(-1) => "running (status -1)".to_string(),
+        Ok(n) => format!("status {n}"),
+        Err(_) => state.to_string(),
+    }
+}
+
+/// An answer about job `job` of `snapshot` with the job id and its status in words first.
+fn with_job(
+    snapshot: &str,
+    job: Option<i64>,
+    answer: &MigrationJobResponse,
+) -> Result<Value, Failure> {
+    let mut out = Map::new();
+    out.insert("snapshot".into(), snapshot.into());
+    out.insert("job_id".into(), job.map_or(Value::Null, Value::from));
+    out.insert(
+        "status".into(),
+        answer.status.map_or(Value::Null, Value::from),
+    );
+    out.insert("meaning".into(), status_words(answer.status).into());
+    let rest =
+        serde_json::to_value(answer).map_err(|e| Failure::usage(format!("cannot print: {e}")))?;
+    for (key, value) in rest.as_object().into_iter().flatten() {
+        if key != "status" {
+            out.insert(key.clone(), value.clone());
+        }
+    }
+    Ok(Value::Object(out))
+}
 
 /// Runs one `lcm` command.
 pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
@@ -141,11 +232,11 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
             version,
             wait,
         } => {
-            if user_password_stdin && ctx.password_from_stdin() {
-                return Err(Failure::usage(
-                    "--password-stdin and --user-password-stdin both read standard input; give \
-                     one of the passwords in an environment variable",
-                ));
+            if let Some(flag) = ctx.stdin_taken().filter(|_| user_password_stdin) {
+                return Err(Failure::usage(format!(
+                    "{flag} and --user-password-stdin both read standard input; give one of \
+                     them in an environment variable"
+                )));
             }
             let user_password = match (user_password_stdin, user_password_env) {
                 (true, _) => Some(read_stdin_line("users' password")?),
@@ -180,7 +271,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                     .map_err(flag_error(NAMES))?;
             ctx.send(&LCM, &request, async |client| {
                 let done = wait_import(ctx, client, &version.api_version, &snapshot, job).await?;
-                ctx.printer.one(&done)
+                ctx.printer.one(&with_job(&snapshot, Some(job), &done)?)
             })
             .await
         }
@@ -197,7 +288,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                     .get_migration_status(&version.api_version, &snapshot, job)
                     .await?
                     .into_body();
-                ctx.printer.one(&status)
+                ctx.printer.one(&with_job(&snapshot, Some(job), &status)?)
             })
             .await
         }
@@ -207,6 +298,8 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
             task,
             msgtype,
             all,
+            limit,
+            page_size,
             version,
         } => {
             let msgtype = msgtype.map(|m| {
@@ -219,11 +312,15 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                     .to_string(),
                 )
             });
-            let page_params = |offset| GetMigrationDetailsParams {
-                limit: all.then_some(PAGE),
-                offset: all.then_some(offset),
+            // One page (the service's, or --page-size), or pages until --limit or the end.
+            let paging = all || limit.is_some();
+            let page = page_size.or(paging.then_some(PAGE));
+            let page_params = |offset: i32| GetMigrationDetailsParams {
+                limit: page,
+                offset: page.map(|_| offset),
                 msgtype: msgtype.clone(),
             };
+            let renames = [NAMES, &[("limit", "--page-size")]].concat();
             let request = Client::get_migration_details_request(
                 &version.api_version,
                 &snapshot,
@@ -231,26 +328,53 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                 task,
                 &page_params(0),
             )
-            .map_err(flag_error(NAMES))?;
+            .map_err(flag_error(&renames))?;
             ctx.send(&LCM, &request, async |client| {
-                let mut messages: Vec<MigrationDetailItem> = Vec::new();
-                let mut offset = 0;
-                loop {
-                    let params = page_params(offset);
+                let (messages, more) = if paging {
+                    // Page by page through the generated stream, which follows `next` links.
+                    let stream = client.get_migration_details_stream(
+                        &version.api_version,
+                        &snapshot,
+                        job,
+                        task,
+                        &page_params(0),
+                    );
+                    match limit.map(|n| n as usize) {
+                        // One more than asked for says whether there are more.
+                        Some(n) => {
+                            let mut items: Vec<MigrationDetailItem> =
+                                stream.take(n + 1).try_collect().await?;
+                            let more = items.len() > n;
+                            items.truncate(n);
+                            (items, more)
+                        }
+                        None => (stream.try_collect().await?, false),
+                    }
+                } else {
                     let page = client
-                        .get_migration_details(&version.api_version, &snapshot, job, task, &params)
+                        .get_migration_details(
+                            &version.api_version,
+                            &snapshot,
+                            job,
+                            task,
+                            &page_params(0),
+                        )
                         .await?
                         .into_body();
-                    let items = page.items.unwrap_or_default();
-                    let count = items.len();
-                    messages.extend(items);
-                    if !all || count < PAGE as usize {
-                        break;
-                    }
-                    offset += PAGE;
-                }
-                ctx.printer
-                    .list(&messages, &["msgType", "artifact", "msgText"])
+                    let more = page.links.iter().flatten().any(|l| {
+                        l.rel
+                            .as_deref()
+                            .is_some_and(|r| r.eq_ignore_ascii_case("next"))
+                    });
+                    (page.items.unwrap_or_default(), more)
+                };
+                ctx.printer.list(
+                    &messages,
+                    &["msgType", "artifact", "msgText"],
+                    &["msgCategory"],
+                )?;
+                say_more(ctx, messages.len(), None, more, "messages");
+                Ok(())
             })
             .await
         }
@@ -265,6 +389,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                 ctx.printer.list(
                     &list.items.unwrap_or_default(),
                     &["name", "type", "size", "lastmodifiedtime"],
+                    &[],
                 )
             })
             .await
@@ -280,17 +405,20 @@ async fn import(
     snapshot: &str,
     query: &ImportQuery,
 ) -> Result<(), Failure> {
-    let mut started = client
-        .import_snapshot(api_version, snapshot, query)
-        .await?
-        .into_body();
+    let (job, mut answer) = match ext::start_import(client, api_version, snapshot, query)
+        .await
+        .map_err(import_failure)?
+    {
+        Started::Running { job_id, answer } => (Some(job_id), answer),
+        Started::Finished(answer) => (None, answer),
+    };
     // The self link echoes the query, which holds the users' password.
-    for link in started.links.iter_mut().flatten() {
+    for link in answer.links.iter_mut().flatten() {
         if let Some(href) = &mut link.href {
             href.truncate(href.find('?').unwrap_or(href.len()));
         }
     }
-    ctx.printer.one(&started)
+    ctx.printer.one(&with_job(snapshot, job, &answer)?)
 }
 
 /// Starts an import and waits for it; on failure prints every message of every failed task.
@@ -305,11 +433,11 @@ async fn import_and_wait(
         .await
         .map_err(import_failure)?
     {
-        Started::Finished(done) => return ctx.printer.one(&done),
+        Started::Finished(done) => return ctx.printer.one(&with_job(snapshot, None, &done)?),
         Started::Running { job_id, .. } => job_id,
     };
     let done = wait_import(ctx, client, api_version, snapshot, job).await?;
-    ctx.printer.one(&done)
+    ctx.printer.one(&with_job(snapshot, Some(job), &done)?)
 }
 
 /// Waits for import job `job` of `snapshot`; on failure prints every message of every task
@@ -332,6 +460,7 @@ async fn wait_import(
     ];
     let what = format!("LCM import job {job} of snapshot {snapshot}");
     let watch = Watch::new(ctx, what, &resume)
+        .describe(progress_words)
         .id("snapshot", snapshot)
         .id("job_id", job);
     watch

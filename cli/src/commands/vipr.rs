@@ -27,6 +27,7 @@ pub enum Command {
 pub enum FullCopy {
     /// Create full copies of a volume group.
     #[command(
+        after_help = CREATE_EXAMPLES,
         mut_arg("volumes", |a| a.visible_alias("volume")),
         mut_arg("subgroups", |a| a.visible_alias("subgroup")),
         mut_arg("varray_id", |a| a.visible_alias("varray")),
@@ -49,12 +50,14 @@ pub enum FullCopy {
 #[derive(Debug, Subcommand)]
 pub enum TaskCommand {
     /// Show one task.
+    #[command(after_help = TASK_GET_EXAMPLES)]
     Get {
         /// Task URN.
         #[arg(value_parser = input::text)]
         task_urn: String,
     },
     /// Wait for tasks to stop.
+    #[command(after_help = TASK_WAIT_EXAMPLES)]
     Wait {
         /// Task URNs.
         #[arg(required = true, value_parser = input::text)]
@@ -65,8 +68,26 @@ pub enum TaskCommand {
 /// What the generated builders call the arguments of this module.
 const NAMES: &[(&str, &str)] = &[("id", "the URN")];
 
-/// Columns of the task table.
+/// Columns of the task table, and the ones `-o wide` adds.
 const COLUMNS: &[&str] = &["id", "name", "state", "progress", "message"];
+const WIDE: &[&str] = &["start_time", "end_time", "resource", "description"];
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  migrate vipr full-copy create urn:storageos:VolumeGroup:9d8c7b6a-5f4e-4d3c-8b2a-1a0f9e8d7c6b:vdc1 \\
+    --name copy1 --wait
+  migrate vipr full-copy create URN --name nightly --count 3 --create-inactive
+  migrate vipr full-copy create URN --name copy1 --query \"[].id\" -o text   # the task URNs";
+
+const TASK_GET_EXAMPLES: &str = "\
+Examples:
+  migrate vipr task get urn:storageos:Task:2b1c0d9e-8f7a-4b6c-9d5e-4f3a2b1c0d9e:vdc1
+  migrate vipr task get URN --query \"{state: state, started: start_time}\"";
+
+const TASK_WAIT_EXAMPLES: &str = "\
+Examples:
+  migrate vipr task wait URN1 URN2
+  migrate vipr full-copy create URN --name c1 --query \"[].id\" -o text | xargs migrate vipr task wait";
 
 /// Runs one `vipr` command.
 pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
@@ -93,7 +114,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
                     .task
                     .unwrap_or_default();
                 if !wait {
-                    return ctx.printer.list(&tasks, COLUMNS);
+                    return ctx.printer.list(&tasks, COLUMNS, WIDE);
                 }
                 let ids: Vec<String> = tasks.iter().filter_map(|t| t.id.clone()).collect();
                 wait_tasks(ctx, client, &ids).await
@@ -148,7 +169,7 @@ async fn wait_tasks(ctx: &Context, client: &Client, ids: &[String]) -> Result<()
     let tasks: Vec<&Task> = results.iter().map(|r| &r.task).collect();
     let failed: Vec<String> = results.iter().filter_map(failure).collect();
     if failed.is_empty() {
-        return ctx.printer.list(&tasks, COLUMNS);
+        return ctx.printer.list(&tasks, COLUMNS, WIDE);
     }
     watch.keep(&tasks);
     Err(watch.stopped(Failure::new(Code::Failed, failed.join("\n"))))

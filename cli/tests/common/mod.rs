@@ -18,6 +18,11 @@ pub struct Sim {
 
 impl Sim {
     pub fn start() -> Self {
+        Self::start_with(SimConfig::default().with_step(Duration::from_millis(20)))
+    }
+
+    /// A simulator with `config` and an empty config directory.
+    pub fn start_with(config: SimConfig) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -26,7 +31,7 @@ impl Sim {
         let handle = runtime
             .block_on(migrate_sim::start(
                 "127.0.0.1:0".parse().expect("address"),
-                SimConfig::default().with_step(Duration::from_millis(20)),
+                config,
             ))
             .expect("simulator starts");
         Self {
@@ -49,7 +54,13 @@ impl Sim {
             .env("MIGRATE_PASSWORD", PASSWORD)
             .env("MIGRATE_CONFIG", self.config.path().join("config.toml"))
             .env_remove("MIGRATE_PROFILE")
+            .env_remove("MIGRATE_TOKEN")
+            .env_remove("MIGRATE_COMPLETE_FROM_SERVICE")
+            .env_remove("COMPLETE")
             .env_remove("RUST_LOG")
+            // Tables as a pipe gets them (no width limit), times in UTC.
+            .env_remove("COLUMNS")
+            .env("TZ", "UTC")
             .args(["--poll-interval", "0.02", "--wait-timeout", "30"]);
         cmd
     }
@@ -57,6 +68,20 @@ impl Sim {
     /// Runs `migrate args` and returns (exit code, stdout, stderr).
     pub fn run(&self, args: &[&str]) -> (i32, String, String) {
         let out = self.migrate().args(args).output().expect("runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
+    /// Runs `migrate args` with `env` set; returns (exit code, stdout, stderr).
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+        let mut cmd = self.migrate();
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let out = cmd.args(args).output().expect("runs");
         (
             out.status.code().unwrap_or(-1),
             String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -1,8 +1,10 @@
 //! Secrets never reach the user's screen: every command runs at `-vv` against the simulator
 //! three times (for real, with `--dry-run`, and with a wrong password so every login fails),
-//! and none of the known secret values may appear in stdout or stderr: the passwords, their
-//! `Authorization: Basic` forms, the LCM users' password, and every session cookie, CSRF
-//! token and ViPR token the simulator handed out during the run.
+//! every LCM command three more times with a bearer token (the right one from `MIGRATE_TOKEN`,
+//! the right one from `--token-stdin`, a refused one), and none of the known secret values may
+//! appear in stdout or stderr: the passwords, their `Authorization: Basic` forms, the LCM
+//! users' password, both tokens, and every session cookie, CSRF token and ViPR token the
+//! simulator handed out during the run.
 
 use base64::Engine;
 
@@ -10,6 +12,7 @@ use crate::common::{Sim, PASSWORD};
 
 const WRONG_PASSWORD: &str = "Wr0ng-Passw0rd!";
 const USERS_PASSWORD: &str = "Us3rs-Secr3t!";
+const WRONG_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.expired-0xDEADBEEF";
 
 /// Runs `migrate -vv args` with `password`; returns stdout and stderr together.
 fn run(sim: &Sim, args: &[String], password: &str) -> (i32, String) {
@@ -22,6 +25,38 @@ fn run(sim: &Sim, args: &[String], password: &str) -> (i32, String) {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// Runs `migrate -vv args` with a bearer token (in MIGRATE_TOKEN, or on stdin with
+/// `--token-stdin`) and no password; returns stdout and stderr together.
+fn run_with_token(sim: &Sim, args: &[String], token: &str, stdin: bool) -> (i32, String) {
+    use std::io::Write;
+    let mut cmd = sim.std_migrate();
+    cmd.env_remove("MIGRATE_PASSWORD")
+        .env("USERS_PW", USERS_PASSWORD)
+        .arg("-vv");
+    if stdin {
+        cmd.arg("--token-stdin").stdin(std::process::Stdio::piped());
+    } else {
+        cmd.env("MIGRATE_TOKEN", token)
+            .stdin(std::process::Stdio::null());
+    }
+    let mut child = cmd
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(mut input) = child.stdin.take() {
+        let _ = writeln!(input, "{token}");
+    }
+    let out = child.wait_with_output().unwrap();
     let text = format!(
         "{}\n{}",
         String::from_utf8_lossy(&out.stdout),
@@ -201,8 +236,18 @@ fn no_command_shows_a_secret_at_vv_in_dry_runs_or_failed_logins() {
         ]),
         s(&["vipr", "task", "get", &task]),
         s(&["vipr", "task", "wait", &task]),
+        s(&["import-session", "watch", "--filter", "name=eq.sec-ready"]),
+        s(&["import-session", "list", "--query", "[].name", "-o", "text"]),
+        s(&["remote-system", "get", "name:unity-src-01"]),
+        s(&["volume", "list", "--limit", "3"]),
+        s(&["volume", "get", "name:app-data-01"]),
+        s(&["volume-group", "list"]),
+        s(&["volume-group", "get", "name:vg-oracle"]),
+        s(&["job", "list", "--phase", "Completed", "-o", "wide"]),
         s(&["config", "set", "user", "admin"]),
         s(&["config", "show"]),
+        s(&["config", "list"]),
+        s(&["config", "get", "user"]),
     ];
     let mut dry_runs = 0;
     let mut succeeded = 0;
@@ -218,6 +263,9 @@ fn no_command_shows_a_secret_at_vv_in_dry_runs_or_failed_logins() {
         let (code, text) = run(&sim, &dry, PASSWORD);
         if command[0] != "config" {
             assert_eq!(code, 0, "{dry:?}: {text}");
+            if command[0] == "lcm" {
+                assert!(text.contains("Authorization: Basic ***"), "{text}");
+            }
             assert!(
                 text.contains("***"),
                 "a dry run shows where credentials go: {text}"
@@ -235,6 +283,31 @@ fn no_command_shows_a_secret_at_vv_in_dry_runs_or_failed_logins() {
         outputs.push(text);
     }
 
+    // Every LCM command with a bearer token: from MIGRATE_TOKEN, from --token-stdin, refused;
+    // and a dry run with it.
+    let token = sim.handle.config().lcm_bearer_token.clone();
+    let mut token_runs = 0;
+    for command in commands.iter().filter(|c| c[0] == "lcm") {
+        let (code, text) = run_with_token(&sim, command, &token, false);
+        assert_eq!(code, 0, "{command:?}: {text}");
+        outputs.push(text);
+        let (code, text) = run_with_token(&sim, command, &token, true);
+        assert_eq!(code, 0, "--token-stdin {command:?}: {text}");
+        outputs.push(text);
+        let mut dry = vec!["--dry-run".to_string()];
+        dry.extend(command.iter().cloned());
+        let (code, text) = run_with_token(&sim, &dry, &token, false);
+        assert_eq!(code, 0, "{dry:?}: {text}");
+        assert!(text.contains("Authorization: Bearer ***"), "{text}");
+        outputs.push(text);
+        let (code, text) = run_with_token(&sim, command, WRONG_TOKEN, false);
+        assert_eq!(code, 3, "a refused token: {command:?}: {text}");
+        assert!(text.contains("refused the bearer token"), "{text}");
+        outputs.push(text);
+        token_runs += 1;
+    }
+    assert_eq!(token_runs, 4);
+
     let basic = |password: &str| {
         base64::engine::general_purpose::STANDARD.encode(format!("admin:{password}"))
     };
@@ -250,6 +323,8 @@ fn no_command_shows_a_secret_at_vv_in_dry_runs_or_failed_logins() {
         basic(PASSWORD),
         basic(WRONG_PASSWORD),
         sim.handle.config().lcm_bearer_token.clone(),
+        WRONG_TOKEN.to_string(),
+        format!("Bearer {token}"),
     ];
     secrets.extend(issued);
     let mut leaks = Vec::new();
@@ -269,7 +344,10 @@ fn no_command_shows_a_secret_at_vv_in_dry_runs_or_failed_logins() {
     );
     // The logs were really at debug level, so the check saw the requests and answers.
     assert!(outputs.iter().any(|o| o.contains("DEBUG")));
-    assert_eq!(dry_runs, commands.len() - 2);
+    assert_eq!(
+        dry_runs,
+        commands.iter().filter(|c| c[0] != "config").count()
+    );
     // Most real runs succeed (some actions do not fit the session's state; their error answers
     // are checked for secrets too).
     assert!(

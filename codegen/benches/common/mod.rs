@@ -1,8 +1,9 @@
-//! What both benchmarks read: the full vendor spec and the shipped PowerStore overlay.
+//! What both benchmarks read: the full vendor spec and the PowerStore overlay that
+//! `generated/specs/shipped.yaml` pairs with the shipped PowerStore spec.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use migrate_codegen::Source;
+use migrate_codegen::{Manifest, Source};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -23,10 +24,24 @@ pub fn vendor_sources() -> (Source, Source) {
         );
         std::process::exit(1);
     };
-    let overlay =
-        std::fs::read_to_string(root.join("specs/powerstore.overlay.yaml")).expect("overlay");
+    let manifest = "generated/specs/shipped.yaml";
+    let manifest = Manifest::parse(
+        &std::fs::read_to_string(root.join(manifest)).expect("the manifest"),
+        Path::new("generated/specs"),
+        manifest,
+    )
+    .expect("the manifest parses");
+    let [overlay] = manifest
+        .module("powerstore")
+        .expect("a powerstore module")
+        .overlays
+        .as_slice()
+    else {
+        panic!("the benchmarks time the one PowerStore overlay");
+    };
+    let overlay_text = std::fs::read_to_string(root.join(overlay)).expect("overlay");
     (
         Source::new("powerstore-4.0.0.0.swagger.json", text),
-        Source::new("specs/powerstore.overlay.yaml", overlay),
+        Source::new(overlay.display().to_string(), overlay_text),
     )
 }

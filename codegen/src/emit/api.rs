@@ -13,7 +13,7 @@
 //! are the wire names in kebab-case; a name a command line uses for its own options
 //! ([`RESERVED`]) gets a `param-` (or `body-`) prefix.
 
-use heck::{ToKebabCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -116,13 +116,7 @@ fn command_name(op: &Operation) -> String {
 }
 
 fn summary(op: &Operation) -> String {
-    let text = op.docs.text.as_deref().unwrap_or_default();
-    let first = text.trim().split("\n\n").next().unwrap_or_default();
-    let flat = first.split_whitespace().collect::<Vec<_>>().join(" ");
-    let sentence = match flat.find(". ") {
-        Some(end) => flat[..=end].to_string(),
-        None => flat,
-    };
+    let sentence = first_sentence(op.docs.text.as_deref().unwrap_or_default());
     if sentence.is_empty() {
         format!("{} {}", op.method, op.path)
     } else {
@@ -317,17 +311,28 @@ fn parser(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// Abbreviations whose full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &["e.g", "i.e", "etc", "vs", "cf", "approx"];
+
+/// The first sentence of the first paragraph of `text`, on one line (`e.g. x, y.` is one
+/// sentence).
+fn first_sentence(text: &str) -> String {
+    let first = text.trim().split("\n\n").next().unwrap_or_default();
+    let flat = first.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut from = 0;
+    while let Some(found) = flat[from..].find(". ") {
+        let end = from + found;
+        let word = flat[..end].rsplit(' ').next().unwrap_or_default();
+        if !ABBREVIATIONS.contains(&word.to_ascii_lowercase().as_str()) {
+            return flat[..=end].to_string();
+        }
+        from = end + 2;
+    }
+    flat
+}
+
 fn help_of(docs: Option<&str>, c: &Constraints) -> String {
-    let sentence = docs
-        .map(|t| {
-            let first = t.trim().split("\n\n").next().unwrap_or_default();
-            let flat = first.split_whitespace().collect::<Vec<_>>().join(" ");
-            match flat.find(". ") {
-                Some(end) => flat[..=end].to_string(),
-                None => flat,
-            }
-        })
-        .unwrap_or_default();
+    let sentence = docs.map(first_sentence).unwrap_or_default();
     let mut limits = Vec::new();
     match c.min_length {
         Some(1) => limits.push("not empty".to_string()),
@@ -369,7 +374,7 @@ fn param_arg(
     let help = lit(&help_of(p.docs.text.as_deref(), &p.constraints));
     let source = Source::Param(index);
     if p.location == ParamLocation::Path {
-        let value_name = lit(&p.wire_name.to_ascii_uppercase().replace('-', "_"));
+        let value_name = lit(&p.wire_name.to_shouty_snake_case());
         let (ty, shape) = if scalar(api, &p.ty) {
             (type_tokens(api, &p.ty, false), Shape::Plain)
         } else {
@@ -486,15 +491,17 @@ fn body_arg(
     };
     let long = lit(&long);
     let help = lit(&help_of(f.docs.text.as_deref(), &f.constraints));
+    // The value is named after the field, not after the Rust field (`body_name`).
+    let value_name = lit(&f.wire_name.to_shouty_snake_case());
     let ty = type_tokens(api, item, false);
     let parser = parser(api, item);
     let tokens = match shape {
         Shape::List => quote! {
-            #[arg(long = #long, help = #help, #parser action = clap::ArgAction::Append)]
+            #[arg(long = #long, help = #help, value_name = #value_name, #parser action = clap::ArgAction::Append)]
             pub #field: Vec<#ty>,
         },
         _ => quote! {
-            #[arg(long = #long, help = #help, #parser)]
+            #[arg(long = #long, help = #help, value_name = #value_name, #parser)]
             pub #field: Option<#ty>,
         },
     };
@@ -543,13 +550,17 @@ fn emit_request(api: &Api, op: &Operation, args: &[Arg]) -> TokenStream {
         let Some(arg) = param_arg(i) else {
             continue;
         };
-        let value = value_of(arg, &p.ty);
         let value = match arg.shape {
             Shape::Json => {
+                let value = value_of(arg, &p.ty);
                 quote! { #value.ok_or_else(|| rt::ValidationError { field: #operation.to_string(), message: "a value is required".to_string() })? }
             }
-            Shape::List => quote! { #value.unwrap_or_default() },
-            _ => value,
+            // A required list is passed as given, empty or not.
+            Shape::List => {
+                let field = &arg.field;
+                quote! { self.#field.clone() }
+            }
+            _ => value_of(arg, &p.ty),
         };
         prepare.extend(quote! { let #var = #value; });
         call.push(match &p.ty {
@@ -755,7 +766,8 @@ fn info(api: &Api, op: &Operation) -> TokenStream {
     let method = lit(&op.method);
     let path = lit(&op.path);
     let summary = lit(&summary(op));
-    let body = matches!(op.body, Some(Body::Json(_) | Body::Binary(_)));
+    // A binary body is read from `--body` as bytes, not as JSON or YAML.
+    let body = matches!(op.body, Some(Body::Json(_)));
     let paging = match &op.paging {
         Some(Paging::ContentRange { max_page_size, .. }) => {
             quote! { Some(rt::command::Paging::ContentRange { max_page_size: #max_page_size }) }
@@ -796,5 +808,20 @@ fn info(api: &Api, op: &Operation) -> TokenStream {
             waiters: &[#(#waiters),*],
             then_wait: &[#(#then),*],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sentence_goes_past_abbreviations() {
+        assert_eq!(
+            first_sentence("Fields to return, e.g. id,name. Without select only id."),
+            "Fields to return, e.g. id,name."
+        );
+        assert_eq!(first_sentence("Cut over. Later.\n\nMore."), "Cut over.");
+        assert_eq!(first_sentence("As JSON, e.g. {}"), "As JSON, e.g. {}");
     }
 }

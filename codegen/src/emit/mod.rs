@@ -122,7 +122,9 @@ fn runtime_import(_: &Api, _: usize) -> TokenStream {
     quote! { use ::migrate_runtime as rt; }
 }
 fn tag_imports(api: &Api, _: usize) -> TokenStream {
-    let uses_types = !api.reachable_from(&(0..api.operations.len()).collect::<Vec<_>>()).is_empty();
+    let uses_types = !api
+        .reachable_from(&(0..api.operations.len()).collect::<Vec<_>>())
+        .is_empty();
     let types = uses_types.then(|| quote! { use super::types; });
     quote! {
         use ::migrate_runtime as rt;
@@ -442,7 +444,7 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
         } else {
             trimmed.to_string()
         };
-        lines.push(format!(" {shown}"));
+        lines.push(format!(" {}", escape_tags(&shown)));
     }
     while lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
@@ -452,6 +454,31 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
         lines.push(" ```".into());
     }
     lines
+}
+
+/// `line` with every `<` that would open an HTML tag (`<name>`, `</b>`, `<!--`) escaped as
+/// `\<`, outside inline code: spec prose writes placeholders such as `name:<name>`, which
+/// rustdoc would take for unclosed tags and hide. Autolinks (`<https://…>`) stay links.
+fn escape_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for (at, c) in line.char_indices() {
+        if c == '`' {
+            in_code = !in_code;
+        } else if c == '<' && !in_code && !out.ends_with('\\') {
+            let rest = &line[at + 1..];
+            let tag_like =
+                rest.starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!');
+            let autolink = ["http://", "https://", "mailto:"]
+                .iter()
+                .any(|scheme| rest.starts_with(scheme));
+            if tag_like && !autolink {
+                out.push('\\');
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The width of a list item's marker (`- `, `* `, `1. `), if the line starts one.
@@ -514,4 +541,24 @@ pub(crate) fn type_tokens(api: &Api, ty: &TypeRef, from_types_mod: bool) -> Toke
 /// A string literal token.
 pub(crate) fn lit(s: &str) -> Literal {
     Literal::string(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::doc_lines;
+
+    #[test]
+    fn placeholders_in_angle_brackets_are_text_not_html() {
+        assert_eq!(
+            doc_lines("Use name:<name> or <field>=[not.]<op>.<value>; see </b> and <!-- x -->."),
+            [" Use name:\\<name> or \\<field>=[not.]\\<op>.\\<value>; see \\</b> and \\<!-- x -->."]
+        );
+        // Inline code, autolinks, comparisons and escapes already made are left alone.
+        assert_eq!(
+            doc_lines("`a<b>` at <https://x.example> if 1 < 2 and \\<kept>"),
+            [" `a<b>` at <https://x.example> if 1 < 2 and \\<kept>"]
+        );
+        // So are fenced blocks.
+        assert_eq!(doc_lines("```\n<tag>\n```"), [" ```text", " <tag>", " ```"]);
+    }
 }

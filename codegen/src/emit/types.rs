@@ -31,7 +31,10 @@ fn gated(tokens: TokenStream, features: &[String]) -> TokenStream {
         return tokens;
     };
     let cfg = quote! { #[cfg(any(#(feature = #features),*))] };
-    file.items.into_iter().map(|item| quote! { #cfg #item }).collect()
+    file.items
+        .into_iter()
+        .map(|item| quote! { #cfg #item })
+        .collect()
 }
 
 fn emit_type(api: &Api, def: &TypeDef) -> TokenStream {

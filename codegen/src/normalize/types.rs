@@ -432,7 +432,7 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
                             .into_iter()
                             .enumerate()
                             .map(|(i, m)| {
-                                let tags = member_tags(spec, &discriminator, &m, property, i);
+                                let tags = member_tags(&discriminator, &m, property, i);
                                 (tags, m)
                             })
                             .collect();
@@ -460,7 +460,7 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
                 0 => {}
                 1 => return (Class::Single(members.remove(0)), nullable),
                 _ => {
-                    if let Some(values) = string_values(spec, &members) {
+                    if let Some(values) = string_values(&members) {
                         return (Class::StringEnum(values), nullable);
                     }
                     return (Class::Alternatives(members), nullable);
@@ -537,8 +537,8 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
                     Class::List(node.get("items").filter(|i| !i.value.is_boolean()))
                 }
             }
-            Some("string") => Class::Scalar(string_type(spec, node)),
-            Some("integer") => Class::Scalar(integer_type(spec, node)),
+            Some("string") => Class::Scalar(string_type(node)),
+            Some("integer") => Class::Scalar(integer_type(node)),
             Some("number") => Class::Scalar(TypeRef::F64),
             Some("boolean") => Class::Scalar(TypeRef::Bool),
             Some("null") => {
@@ -815,8 +815,8 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
         let mut variants = Vec::new();
         for t in types {
             let ty = match *t {
-                "string" => string_type(self.spec, node),
-                "integer" => integer_type(self.spec, node),
+                "string" => string_type(node),
+                "integer" => integer_type(node),
                 "number" => TypeRef::F64,
                 "boolean" => TypeRef::Bool,
                 "array" => {
@@ -865,47 +865,11 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
                 return name;
             }
         }
-        let (class, _) = self.classify_quietly(member);
-        match class {
+        match rough_class(member) {
             Some(ClassName::Named(n)) => n.to_string(),
             Some(ClassName::Scalar(ty)) => type_variant_name(&ty).to_string(),
             None => "Value".to_string(),
         }
-    }
-
-    /// A rough class of a member, for naming it, without warnings or new types.
-    fn classify_quietly(&self, member: &Node<'a>) -> (Option<ClassName>, ()) {
-        let map = match member.map() {
-            Some(m) => m,
-            None => return (None, ()),
-        };
-        if map.contains_key("const") || map.contains_key("enum") {
-            return (Some(ClassName::Named("Enum")), ());
-        }
-        let ty = match map.get("type") {
-            Some(Value::String(s)) => Some(s.as_str()),
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .find(|t| *t != "null"),
-            _ => infer_type(map),
-        };
-        let name = match ty {
-            Some("string") => ClassName::Scalar(string_type_quiet(member)),
-            Some("integer") => ClassName::Scalar(TypeRef::I64),
-            Some("number") => ClassName::Scalar(TypeRef::F64),
-            Some("boolean") => ClassName::Scalar(TypeRef::Bool),
-            Some("array") => ClassName::Named("List"),
-            Some("object") => {
-                if has_properties(member) {
-                    ClassName::Named("Object")
-                } else {
-                    ClassName::Named("Map")
-                }
-            }
-            _ => return (None, ()),
-        };
-        (Some(name), ())
     }
 
     fn struct_of(&mut self, node: &Node<'a>, name: &str) -> Struct {
@@ -1227,6 +1191,32 @@ enum ClassName {
     Scalar(TypeRef),
 }
 
+/// What an alternative roughly is, for its variant name, without warnings or new types.
+fn rough_class(member: &Node<'_>) -> Option<ClassName> {
+    let map = member.map()?;
+    if map.contains_key("const") || map.contains_key("enum") {
+        return Some(ClassName::Named("Enum"));
+    }
+    let ty = match map.get("type") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null"),
+        _ => infer_type(map),
+    };
+    Some(match ty? {
+        "string" => ClassName::Scalar(string_type(member)),
+        "integer" => ClassName::Scalar(TypeRef::I64),
+        "number" => ClassName::Scalar(TypeRef::F64),
+        "boolean" => ClassName::Scalar(TypeRef::Bool),
+        "array" => ClassName::Named("List"),
+        "object" if has_properties(member) => ClassName::Named("Object"),
+        "object" => ClassName::Named("Map"),
+        _ => return None,
+    })
+}
+
 #[derive(Default)]
 struct Collected<'a> {
     properties: Vec<(String, Node<'a>)>,
@@ -1344,7 +1334,7 @@ fn infer_type(map: &serde_json::Map<String, Value>) -> Option<&'static str> {
 }
 
 /// The values of alternatives that are all string constants or string enums.
-fn string_values<'a>(spec: &Spec<'a>, members: &[Node<'a>]) -> Option<Vec<String>> {
+fn string_values(members: &[Node<'_>]) -> Option<Vec<String>> {
     let mut values = Vec::new();
     for member in members {
         if member.has("$ref") {
@@ -1358,7 +1348,6 @@ fn string_values<'a>(spec: &Spec<'a>, members: &[Node<'a>]) -> Option<Vec<String
             _ => return None,
         }
     }
-    let _ = spec;
     Some(values)
 }
 
@@ -1366,7 +1355,6 @@ fn string_values<'a>(spec: &Spec<'a>, members: &[Node<'a>]) -> Option<Vec<String
 /// the name of the schema it refers to, or the `const`/single `enum` value of its tag
 /// property.
 fn member_tags<'a>(
-    spec: &Spec<'a>,
     discriminator: &Node<'a>,
     member: &Node<'a>,
     property: &str,
@@ -1390,7 +1378,6 @@ fn member_tags<'a>(
                 })
                 .map(str::to_string)
         });
-    let _ = spec;
     vec![tag.unwrap_or_else(|| format!("variant{index}"))]
 }
 
@@ -2061,12 +2048,7 @@ fn sort_by_name(types: Vec<TypeDef>, operations: &mut [Operation]) -> Vec<TypeDe
 }
 
 /// The type of a `string` with this `format` (or, in 3.1, `contentMediaType`).
-fn string_type(spec: &Spec<'_>, node: &Node<'_>) -> TypeRef {
-    let _ = spec;
-    string_type_quiet(node)
-}
-
-fn string_type_quiet(node: &Node<'_>) -> TypeRef {
+fn string_type(node: &Node<'_>) -> TypeRef {
     let format = node.value.get("format").and_then(Value::as_str);
     let media = node.value.get("contentMediaType").and_then(Value::as_str);
     match format {
@@ -2084,8 +2066,7 @@ fn string_type_quiet(node: &Node<'_>) -> TypeRef {
 
 /// The type of an `integer` with this `format`: `int32` and the narrower `int16` and `int8`
 /// (not OpenAPI formats, but seen in specs) fit in an `i32`.
-fn integer_type(spec: &Spec<'_>, node: &Node<'_>) -> TypeRef {
-    let _ = spec;
+fn integer_type(node: &Node<'_>) -> TypeRef {
     match node.value.get("format").and_then(Value::as_str) {
         Some("int32" | "int16" | "int8" | "uint8" | "uint16") => TypeRef::I32,
         _ => TypeRef::I64,

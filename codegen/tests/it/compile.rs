@@ -10,14 +10,17 @@ use std::time::Instant;
 
 use migrate_codegen::{crate_files, generate, RuntimeDependency};
 
-use crate::{corpus_specs, overlays_for, root, source, specs_in, vendor_spec};
+use crate::{
+    corpus_specs, overlays_for, overlays_of, root, shipped_spec_paths, source, specs_in,
+    vendor_spec,
+};
 
 #[test]
 fn generated_crate_checks_without_warnings() {
     let mut modules = Vec::new();
     for spec in specs_in("specs/fixtures")
         .into_iter()
-        .chain(specs_in("specs"))
+        .chain(shipped_spec_paths())
     {
         let generated = generate(&source(&spec), &overlays_for(&spec), &Default::default())
             .unwrap_or_else(|e| panic!("{e}"));
@@ -32,12 +35,8 @@ fn generated_crate_checks_without_warnings() {
     }
     if let Some(vendor) = vendor_spec() {
         let started = Instant::now();
-        let generated = generate(
-            &vendor,
-            &[source("specs/powerstore.overlay.yaml")],
-            &Default::default(),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let generated = generate(&vendor, &overlays_of("powerstore"), &Default::default())
+            .unwrap_or_else(|e| panic!("{e}"));
         eprintln!(
             "vendor spec: {} operations, {} types, {} lines, generated in {} ms",
             generated.operation_count,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use migrate_codegen::{emit::RUNTIME_ITEMS, generate};
 
-use crate::{overlays_for, root, source, specs_in};
+use crate::{overlays_for, root, shipped_spec_paths, source, specs_in};
 
 /// The `rt::` paths in Rust source, each cut after its first type or trait segment
 /// (`rt::object::Writer::new` → `rt::object::Writer`).
@@ -40,7 +40,7 @@ fn generated_code_names_only_the_listed_runtime_items_and_the_contract_documents
     let mut used = BTreeSet::new();
     for spec in specs_in("specs/fixtures")
         .into_iter()
-        .chain(specs_in("specs"))
+        .chain(shipped_spec_paths())
     {
         let generated = generate(&source(&spec), &overlays_for(&spec), &Default::default())
             .unwrap_or_else(|e| panic!("{e}"));

@@ -11,7 +11,7 @@ use migrate_codegen::diff::{self, report, Change, ChangeKind, Report};
 use migrate_codegen::{model, Options, Source};
 use serde_json::Value;
 
-use crate::{overlays_for, source, specs_in, vendor_spec};
+use crate::{overlays_for, overlays_of, shipped_spec_paths, source, specs_in, vendor_spec};
 
 const PAIRS: [&str; 4] = ["operations", "types", "waiters", "same"];
 
@@ -649,7 +649,7 @@ fn the_same_api_in_other_words_has_no_changes() {
 
 #[test]
 fn every_spec_against_itself_has_no_changes() {
-    let mut specs = specs_in("specs");
+    let mut specs = shipped_spec_paths();
     specs.extend(specs_in("specs/fixtures"));
     for spec in specs {
         let source = source(&spec);
@@ -669,7 +669,7 @@ fn every_spec_against_itself_has_no_changes() {
 #[test]
 fn unrelated_specs_compare() {
     let mut specs = specs_in("specs/fixtures");
-    specs.extend(specs_in("specs"));
+    specs.extend(shipped_spec_paths());
     let sources: Vec<(Source, Vec<Source>)> =
         specs.iter().map(|s| (source(s), overlays_for(s))).collect();
     let mut compared = 0;
@@ -827,8 +827,8 @@ fn specs_that_cannot_be_read_exit_2_with_the_located_message() {
 #[test]
 fn shipped_subset_against_the_vendor_spec() {
     let Some(vendor) = vendor_spec() else { return };
-    let subset = source("specs/dellemc.swagger.json");
-    let overlays = overlays_for("specs/dellemc.swagger.json");
+    let subset = source("generated/specs/dellemc.swagger.json");
+    let overlays = overlays_of("powerstore");
     let started = Instant::now();
     let options = Options::default();
     let (old, _) = model(&subset, &overlays, &options).unwrap_or_else(|e| panic!("{e}"));

@@ -21,7 +21,7 @@ use migrate_codegen::{generate, Options, Place, Source, WarningKind};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::{source, specs_in};
+use crate::{shipped_spec_paths, source, specs_in};
 
 /// The specs to mutate, parsed once.
 fn corpus() -> &'static [(String, Value)] {
@@ -29,7 +29,7 @@ fn corpus() -> &'static [(String, Value)] {
     SPECS.get_or_init(|| {
         specs_in("specs/fixtures")
             .into_iter()
-            .chain(specs_in("specs"))
+            .chain(shipped_spec_paths())
             .filter_map(|path| {
                 let text = source(&path).text;
                 let value = migrate_codegen::load::parse(&Source::new(&path, text)).ok()?;

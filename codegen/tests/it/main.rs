@@ -11,7 +11,7 @@ mod snapshots;
 
 use std::path::{Path, PathBuf};
 
-use migrate_codegen::Source;
+use migrate_codegen::{Manifest, Source};
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -43,13 +43,50 @@ pub fn specs_in(dir: &str) -> Vec<String> {
     files
 }
 
-/// The overlays the project applies to a shipped spec.
+/// The manifest of the specs the project ships (`generated/specs/shipped.yaml`), with paths
+/// relative to the root.
+pub fn shipped() -> Manifest {
+    let manifest = "generated/specs/shipped.yaml";
+    Manifest::parse(
+        &source(manifest).text,
+        Path::new("generated/specs"),
+        manifest,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The shipped specs, relative to the root, in the manifest's order.
+pub fn shipped_spec_paths() -> Vec<String> {
+    shipped()
+        .modules
+        .iter()
+        .map(|m| m.spec.display().to_string())
+        .collect()
+}
+
+/// The overlays the project applies to a spec: the manifest's for a shipped spec, none for
+/// the others.
 pub fn overlays_for(spec: &str) -> Vec<Source> {
-    if spec.ends_with("dellemc.swagger.json") {
-        vec![source("specs/powerstore.overlay.yaml")]
-    } else {
-        Vec::new()
-    }
+    shipped()
+        .modules
+        .iter()
+        .filter(|m| m.spec == Path::new(spec))
+        .flat_map(|m| &m.overlays)
+        .map(|o| source(&o.display().to_string()))
+        .collect()
+}
+
+/// The overlays of the shipped module `name`.
+pub fn overlays_of(name: &str) -> Vec<Source> {
+    let manifest = shipped();
+    let module = manifest
+        .module(name)
+        .unwrap_or_else(|| panic!("no module {name} in the manifest"));
+    module
+        .overlays
+        .iter()
+        .map(|o| source(&o.display().to_string()))
+        .collect()
 }
 
 /// The third-party specs of `../shared/specs/corpus/` (or `$MIGRATE_CORPUS`), with a

@@ -7,7 +7,7 @@
 
 use migrate_codegen::generate;
 
-use crate::{overlays_for, source, specs_in};
+use crate::{overlays_for, shipped_spec_paths, source, specs_in};
 
 fn snapshot_of(spec: &str) -> String {
     let generated = generate(&source(spec), &overlays_for(spec), &Default::default())
@@ -27,7 +27,9 @@ fn snapshot_name(spec: &str) -> String {
 
 #[test]
 fn shipped_specs() {
-    for spec in specs_in("specs") {
+    let specs = shipped_spec_paths();
+    assert_eq!(specs.len(), 3, "shipped specs went missing: {specs:?}");
+    for spec in specs {
         insta::assert_snapshot!(format!("spec_{}", snapshot_name(&spec)), snapshot_of(&spec));
     }
 }
@@ -47,7 +49,7 @@ fn fixture_specs() {
 #[test]
 fn output_is_deterministic() {
     for spec in [
-        "specs/dellemc.swagger.json",
+        "generated/specs/dellemc.swagger.json",
         "specs/fixtures/collisions.yaml",
     ] {
         assert_eq!(snapshot_of(spec), snapshot_of(spec), "{spec}");
@@ -59,7 +61,7 @@ fn output_is_deterministic() {
 #[test]
 fn parts_formatted_apart_join_into_the_whole_module() {
     use migrate_codegen::{emit, format, load, normalize, overlay, spec::Spec, upgrade};
-    for spec in specs_in("specs") {
+    for spec in shipped_spec_paths() {
         let source = source(&spec);
         let mut document = load::parse(&source).unwrap();
         for o in overlays_for(&spec) {

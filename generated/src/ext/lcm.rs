@@ -1,24 +1,27 @@
 //! Oracle EPM LCM: connecting, importing a snapshot and waiting for the import, and collecting
 //! every error message of a failed import.
 //!
-//! Why by hand: an import is one POST that answers `status: -1` with a `Job Status` link, then
-//! polling until the status is 0 (success) or positive (failure). A failed job lists one item
-//! per task, each with a `Job Details` link to the first page of that task's error messages;
-//! the rest are behind `next` links, 25 to a page. A report that showed only the first page of
-//! the first task would hide most of what went wrong, so every page of every task is fetched
-//! (with [`migrate_runtime::paging::follow_next`]). Some Oracle servers want the status poll as
-//! POST and answer a GET with 405; such a poll is sent again as POST. Starting and waiting are
-//! two steps ([`start_import`], [`wait_for_import`]): the job id is known before the wait, and
-//! a wait cut short can be resumed from it alone.
+//! The status poll and its meaning are declared in `specs/lcm.yaml` (the `import_done` waiter:
+//! status -1 while it runs, 0 when it succeeded, anything else failed) and the message pages
+//! as next-link paging, so both are generated. What is written here spans several calls:
+//! starting an import and taking the job id from the answer's `Job Status` link; sending a
+//! status poll again as POST when a server answers GET with 405 (some Oracle servers want
+//! POST); and, when the import failed, reading every page of every task's messages, with the
+//! page options of the task's `Job Details` link (a report that showed only the first page
+//! of the first task would hide most of what went wrong). Starting and waiting are two steps
+//! ([`start_import`], [`wait_for_import`]): the job id is known before the wait, and a wait
+//! cut short can be resumed from it alone.
 
 use super::ConnectOptions;
+use crate::lcm::operations::GetMigrationDetailsParams;
 use crate::lcm::types::{
-    ErrorResponse, ImportQuery, Link, MigrationDetailItem, MigrationDetailsResponse,
-    MigrationJobResponse,
+    ErrorResponse, ImportQuery, Link, MessageType, MigrationDetailItem, MigrationJobResponse,
 };
-use crate::lcm::Client;
-use migrate_runtime::wait::{self, Outcome, Poll, Progress, WaitError, WaitOptions};
-use migrate_runtime::{futures::TryStreamExt, paging, Auth, Error, Method, Request, Secret};
+use crate::lcm::{waiters, Client};
+use migrate_runtime::futures::TryStreamExt;
+use migrate_runtime::wait::{Progress, WaitError, WaitOptions};
+use migrate_runtime::waiter::{self, Finished};
+use migrate_runtime::{Auth, Error, Method, Response, Secret, StringEnum, Url};
 use std::convert::Infallible;
 use std::fmt;
 
@@ -205,11 +208,12 @@ pub async fn import_snapshot_and_wait(
 }
 
 /// Waits for import job `job_id` of `snapshot` to finish (it may have been started by another
-/// process: only the job id is needed).
+/// process: only the job id is needed), by the spec's `import_done` waiter
+/// ([`waiters::IMPORT_DONE`]) over a status poll that falls back to POST.
 ///
 /// Returns the final status answer (status 0) on success. On failure, every task's messages
-/// are fetched page by page, following each task's `Job Details` link and then its `next`
-/// links, and returned in [`ImportError::Failed`].
+/// are fetched page by page ([`Client::get_migration_details_stream`], with the options of the
+/// task's `Job Details` link) and returned in [`ImportError::Failed`].
 pub async fn wait_for_import(
     client: &Client,
     api_version: &str,
@@ -219,24 +223,20 @@ pub async fn wait_for_import(
     on_progress: impl FnMut(&Progress),
 ) -> Result<MigrationJobResponse, ImportError> {
     let poll = || poll_status(client, api_version, snapshot, job_id);
-    let classify = |answer: MigrationJobResponse| match answer.status {
-        Some(0) => Poll::Done(answer),
-        Some(status) if status > 0 => Poll::Failed(answer),
-        status => {
-            let state = status.map_or_else(|| "running".to_owned(), |s| s.to_string());
-            Poll::Pending(Progress::new(state).with_detail(format!("job {job_id}")))
-        }
-    };
-    let failed = match wait::until(poll, classify, options, on_progress).await? {
-        Outcome::Done(answer) => return Ok(answer),
-        Outcome::Failed(answer) => answer,
+    let failed = match waiter::declared(&waiters::IMPORT_DONE, poll, options, on_progress).await? {
+        Finished::Done(answer) => return Ok(answer),
+        Finished::Failed(failure) => failure.last,
     };
     let status = failed.status.unwrap_or_default();
     let mut tasks = Vec::new();
-    for item in failed.items.unwrap_or_default() {
+    for (index, item) in failed.items.unwrap_or_default().into_iter().enumerate() {
         let messages = match find_link(item.links.as_deref(), "Job Details") {
             Some(href) => {
-                task_messages(client, href)
+                let task = i32::try_from(index).unwrap_or(i32::MAX);
+                let params = details_params(href);
+                client
+                    .get_migration_details_stream(api_version, snapshot, job_id, task, &params)
+                    .try_collect()
                     .await
                     .map_err(|source| ImportError::Details {
                         job_id,
@@ -267,7 +267,7 @@ async fn poll_status(
     api_version: &str,
     snapshot: &str,
     job_id: i64,
-) -> Result<MigrationJobResponse, Error<ErrorResponse>> {
+) -> Result<Response<MigrationJobResponse>, Error<ErrorResponse>> {
     match client
         .get_migration_status(api_version, snapshot, job_id)
         .await
@@ -277,31 +277,30 @@ async fn poll_status(
                 .with_method(Method::POST);
             let raw = client.transport().send::<ErrorResponse>(request).await?;
             match raw.status() {
-                200 => Ok(raw
-                    .json::<MigrationJobResponse, ErrorResponse>()?
-                    .into_body()),
+                200 => raw.json::<MigrationJobResponse, ErrorResponse>(),
                 _ => Err(raw.error()),
             }
         }
-        answer => answer.map(|r| r.into_body()),
+        answer => answer,
     }
 }
 
-/// Every message behind a task's `Job Details` link, following `next` links.
-async fn task_messages(
-    client: &Client,
-    href: &str,
-) -> Result<Vec<MigrationDetailItem>, Error<ErrorResponse>> {
-    let first = Request::from_href(Method::GET, href).operation("get_migration_details");
-    paging::follow_next(client.transport(), first, split_page)
-        .try_collect()
-        .await
-}
-
-/// A details page's messages and its `next` href.
-fn split_page(page: MigrationDetailsResponse) -> (Vec<MigrationDetailItem>, Option<String>) {
-    let next = find_link(page.links.as_deref(), "next").map(str::to_owned);
-    (page.items.unwrap_or_default(), next)
+/// The page options of a `Job Details` link (its `limit`, `offset` and `msgtype`), so the
+/// messages are read as the server linked them.
+fn details_params(href: &str) -> GetMigrationDetailsParams {
+    let mut params = GetMigrationDetailsParams::default();
+    let Ok(url) = Url::parse("http://link.invalid/").and_then(|base| base.join(href)) else {
+        return params;
+    };
+    for (name, value) in url.query_pairs() {
+        match name.as_ref() {
+            "limit" => params.limit = value.parse().ok(),
+            "offset" => params.offset = value.parse().ok(),
+            "msgtype" => params.msgtype = Some(MessageType::from_wire(value.into_owned())),
+            _ => {}
+        }
+    }
+    params
 }
 
 /// The href of the first link with relation `rel` (relations contain spaces and are compared
@@ -334,5 +333,15 @@ mod tests {
         assert_eq!(job_id(&format!("{base}/9")), Some(9));
         assert_eq!(job_id(&format!("{base}/1234/?x=1")), Some(1234));
         assert_eq!(job_id(base), None);
+    }
+
+    #[test]
+    fn details_links_give_their_page_options() {
+        let href = "https://h/interop/rest/11.1.2.3.600/applicationsnapshots/S/migration/9/0/details?limit=25&msgtype=error&offset=50";
+        let params = details_params(href);
+        assert_eq!((params.limit, params.offset), (Some(25), Some(50)));
+        assert_eq!(params.msgtype, Some(MessageType::from_wire("error".into())));
+        let relative = details_params("/x/details?limit=10");
+        assert_eq!((relative.limit, relative.offset), (Some(10), None));
     }
 }

@@ -1,17 +1,20 @@
-//! Hand-written conveniences on top of the generated clients.
+//! Hand-written workflows on top of the generated clients: only what spans several calls.
 //!
-//! The generated modules map each spec operation to one method and nothing more; what a caller
-//! actually wants is usually a small workflow across several calls: log in to a host, start
-//! something, wait until it is really finished, and get every error message the server kept
-//! when it is not. Those workflows depend on vendor behaviour no spec can express (which job
-//! phases are final, that LCM error details are paged behind links, that a ViPR full copy
-//! returns several tasks that must all be watched), so they are written here by hand, one file
-//! per service, and use only the generated clients and `migrate_runtime`. Waiting always goes
-//! through [`migrate_runtime::wait::until`], so timeouts and progress reporting behave the same
-//! for every service.
+//! The generated modules map each spec operation to one method, and what the specs declare
+//! beyond that is generated too: waits (`x-migrate-waiter` gives `wait_until_<name>` and a
+//! `waiters::<NAME>` rule, polled by `migrate_runtime::waiter` on `migrate_runtime::wait`,
+//! transient poll failures included) and paging (`_stream` methods). What is left here is
+//! what no single operation describes: logging in to a host (`connect`), turning a name into
+//! an id, an LCM import followed by the collection of every failed task's messages (with a
+//! status poll sent again as POST where a server wants that), and a ViPR full copy's tasks
+//! waited for all at once. One file per service; each uses only the generated clients and
+//! `migrate_runtime`.
 
+#[cfg(feature = "lcm")]
 pub mod lcm;
+#[cfg(feature = "powerstore")]
 pub mod powerstore;
+#[cfg(feature = "vipr")]
 pub mod vipr;
 
 use migrate_runtime::{Auth, Error, RetryPolicy, Transport, TransportBuilder};
@@ -36,7 +39,7 @@ pub struct ConnectOptions {
 
 impl ConnectOptions {
     /// Builds a transport for `host_url` followed by `base_path`, authenticating with `auth`.
-    fn transport(
+    pub fn transport(
         &self,
         host_url: &str,
         base_path: &str,

@@ -1,17 +1,21 @@
 //! ViPR: connecting, and waiting for every task a request started.
 //!
-//! Why by hand: a partial full copy of a volume group answers with one task per array
-//! replication group, and the controller says they cannot be monitored together, so each is
-//! polled on its own until all of them have stopped. A task stops in one of three ways that a
-//! caller must tell apart: `ready` (done), `error` (failed, with a `service_error`), or
+//! One task is waited for by the spec's `task_done` waiter (generated:
+//! `Client::wait_until_task_done`). What spans several calls is here: a partial full copy of a
+//! volume group answers with one task per array replication group, and the controller says
+//! they cannot be monitored together, so each runs its own wait, all at once, until every one
+//! has stopped; progress is reported over all of them. A task stops in one of three ways that
+//! a caller must tell apart: `ready` (done), `error` (failed, with a `service_error`), or
 //! `suspended_error` / `suspended_no_error` (a paused workflow that only an operator can resume
 //! or roll back, so waiting longer would not help).
 
 use super::ConnectOptions;
 use crate::vipr::types::{ServiceError, Task, TaskState};
 use crate::vipr::Client;
-use migrate_runtime::wait::{self, Outcome, Poll, Progress, WaitError, WaitOptions};
-use migrate_runtime::{Auth, Error, Secret, StringEnum};
+use migrate_runtime::futures::future;
+use migrate_runtime::wait::{Progress, WaitError, WaitOptions};
+use migrate_runtime::waiter::Finished;
+use migrate_runtime::{Auth, Error, Secret};
 use std::convert::Infallible;
 use std::sync::{Mutex, PoisonError};
 
@@ -81,85 +85,97 @@ pub struct TaskResult {
     pub task: Task,
 }
 
-/// How a task stands, or `None` while it is still queued or running.
-fn outcome(task: &Task) -> Option<TaskOutcome> {
-    match task.state.as_ref()? {
-        TaskState::Ready => Some(TaskOutcome::Ready),
-        TaskState::Error => Some(TaskOutcome::Failed(
-            task.service_error.as_ref().map(ServiceErrorDetails::from),
-        )),
-        TaskState::SuspendedError => Some(TaskOutcome::NeedsOperator { with_error: true }),
-        TaskState::SuspendedNoError => Some(TaskOutcome::NeedsOperator { with_error: false }),
-        TaskState::Queued | TaskState::Pending | TaskState::Unknown(_) => None,
+/// How a task the `task_done` waiter finished with stopped.
+fn outcome(finished: &Finished<Task>) -> TaskOutcome {
+    let failure = match finished {
+        Finished::Done(_) => return TaskOutcome::Ready,
+        Finished::Failed(failure) => failure,
+    };
+    match failure.last.state {
+        Some(TaskState::SuspendedError) => TaskOutcome::NeedsOperator { with_error: true },
+        Some(TaskState::SuspendedNoError) => TaskOutcome::NeedsOperator { with_error: false },
+        _ => TaskOutcome::Failed(
+            failure
+                .last
+                .service_error
+                .as_ref()
+                .map(ServiceErrorDetails::from),
+        ),
     }
 }
 
-/// Polls every task in `task_ids` (`GET /vdc/tasks/{id}`) until each has stopped, and returns
-/// one result per id, in the same order. A task that has stopped is not polled again.
+/// Where every task stands, for one progress report over all of them.
+struct Fleet<F> {
+    /// The last progress of each task still running, `None` before its first answer.
+    running: Vec<Option<Progress>>,
+    /// The last percentage of each task (a stopped one keeps its own).
+    percent: Vec<i64>,
+    finished: Vec<bool>,
+    report: F,
+}
+
+impl<F: FnMut(&Progress)> Fleet<F> {
+    /// Reports how many tasks have stopped, their mean progress, and the state of the first
+    /// task still running (as of the task whose answer came in: `latest`).
+    fn report(&mut self, latest: &Progress) {
+        let done = self.finished.iter().filter(|f| **f).count();
+        let total = self.finished.len();
+        let state = self
+            .running
+            .iter()
+            .zip(&self.finished)
+            .find(|(_, finished)| !**finished)
+            .and_then(|(p, _)| p.as_ref())
+            .map_or("unknown", |p| p.state.as_str());
+        let mut progress = Progress::new(state)
+            .with_percent(Some(self.percent.iter().sum::<i64>() / total.max(1) as i64))
+            .with_detail(format!("{done} of {total} tasks finished"));
+        progress.elapsed = latest.elapsed;
+        (self.report)(&progress);
+    }
+}
+
+/// Waits for every task in `task_ids` with the spec's `task_done` waiter
+/// ([`Client::wait_until_task_done`]), all at once, and returns one result per id, in the same
+/// order. A task that has stopped is not polled again.
 ///
 /// Failed and suspended tasks are results, not errors: the `Err` cases are a failed poll and
-/// the deadline. `on_progress` sees how many tasks have stopped, their mean progress, and the
-/// state of the first task still running.
+/// the deadline (either ends the whole wait). `on_progress` sees how many tasks have stopped,
+/// their mean progress, and the state of the first task still running.
 pub async fn wait_for_tasks(
     client: &Client,
     task_ids: &[String],
     options: WaitOptions,
     on_progress: impl FnMut(&Progress),
 ) -> Result<Vec<TaskResult>, WaitError<ServiceError>> {
-    // The last answer for each task; shared by the polls, each of which skips stopped tasks.
-    let latest: Mutex<Vec<Option<Task>>> = Mutex::new(vec![None; task_ids.len()]);
-    let latest = &latest;
-    let poll = || async move {
-        let pending: Vec<usize> = {
-            let seen = latest.lock().unwrap_or_else(PoisonError::into_inner);
-            (0..task_ids.len())
-                .filter(|&i| seen[i].as_ref().and_then(outcome).is_none())
-                .collect()
+    let fleet = Mutex::new(Fleet {
+        running: vec![None; task_ids.len()],
+        percent: vec![0; task_ids.len()],
+        finished: vec![false; task_ids.len()],
+        report: on_progress,
+    });
+    let fleet = &fleet;
+    let lock = || fleet.lock().unwrap_or_else(PoisonError::into_inner);
+    let waits = task_ids.iter().enumerate().map(|(i, id)| async move {
+        let seen = move |progress: &Progress| {
+            let mut fleet = lock();
+            fleet.percent[i] = progress.percent.map_or(0, i64::from);
+            fleet.running[i] = Some(progress.clone());
+            fleet.report(progress);
         };
-        for i in pending {
-            let task = client.get_task(&task_ids[i]).await?.into_body();
-            latest.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(task);
-        }
-        let seen = latest.lock().unwrap_or_else(PoisonError::into_inner);
-        Ok::<_, Error<ServiceError>>(seen.clone())
-    };
-    let classify = |tasks: Vec<Option<Task>>| {
-        let outcomes: Vec<Option<TaskOutcome>> =
-            tasks.iter().map(|t| t.as_ref().and_then(outcome)).collect();
-        if outcomes.iter().all(Option::is_some) {
-            return Poll::Done(
-                task_ids
-                    .iter()
-                    .zip(tasks.into_iter().flatten())
-                    .zip(outcomes.into_iter().flatten())
-                    .map(|((id, task), outcome)| TaskResult {
-                        id: id.clone(),
-                        outcome,
-                        task,
-                    })
-                    .collect(),
-            );
-        }
-        let running = tasks
-            .iter()
-            .zip(&outcomes)
-            .find(|(_, o)| o.is_none())
-            .and_then(|(t, _)| t.as_ref()?.state.as_ref())
-            .map_or("unknown", |s| s.as_wire());
-        let percent = tasks
-            .iter()
-            .flatten()
-            .map(|t| i64::from(t.progress.unwrap_or_default()))
-            .sum::<i64>()
-            / tasks.len().max(1) as i64;
-        let done = outcomes.iter().flatten().count();
-        Poll::Pending(
-            Progress::new(running)
-                .with_percent(Some(percent))
-                .with_detail(format!("{done} of {} tasks finished", tasks.len())),
-        )
-    };
-    match wait::until(poll, classify, options, on_progress).await? {
-        Outcome::Done(results) | Outcome::Failed(results) => Ok(results),
-    }
+        let finished = client.wait_until_task_done(id, Some(options), seen).await?;
+        let task = match &finished {
+            Finished::Done(task) => task.clone(),
+            Finished::Failed(failure) => failure.last.clone(),
+        };
+        let mut fleet = lock();
+        fleet.finished[i] = true;
+        fleet.percent[i] = task.progress.map_or(0, i64::from);
+        Ok(TaskResult {
+            id: id.clone(),
+            outcome: outcome(&finished),
+            task,
+        })
+    });
+    future::try_join_all(waits).await
 }

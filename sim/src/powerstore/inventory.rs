@@ -225,7 +225,7 @@ impl Volume {
 #[derive(Clone, Debug)]
 pub(crate) struct VolumeGroup {
     pub(crate) id: String,
-    name: String,
+    pub(crate) name: String,
     description: &'static str,
     write_order_consistent: bool,
     created: DateTime<Utc>,

@@ -705,7 +705,10 @@ mod tests {
 
     /// The shipped vendor spec the generated clients are built from.
     fn spec() -> Value {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../specs/dellemc.swagger.json");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../generated/specs/dellemc.swagger.json"
+        );
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
     }

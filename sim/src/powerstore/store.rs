@@ -364,15 +364,26 @@ impl PsStore {
                     .with_argument(addr.as_str())
             })?;
         }
-        let volume_group_id = optional_string(body, "volume_group_id")?;
-        if let Some(vg) = &volume_group_id {
-            if !self.inventory.volume_groups.iter().any(|g| &g.id == vg) {
-                return Err(
-                    PsError::bad_request(format!("The volume group {vg} does not exist."))
-                        .with_argument(vg.as_str()),
-                );
+        // A reference may be `name:<name>`, as for the remote system.
+        let volume_group_id = match optional_string(body, "volume_group_id")? {
+            None => None,
+            Some(vg) => {
+                let groups = &self.inventory.volume_groups;
+                let found = match vg.strip_prefix("name:") {
+                    Some(name) => groups.iter().find(|g| g.name == name),
+                    None => groups.iter().find(|g| g.id == vg),
+                };
+                match found {
+                    Some(group) => Some(group.id.clone()),
+                    None => {
+                        return Err(PsError::bad_request(format!(
+                            "The volume group {vg} does not exist."
+                        ))
+                        .with_argument(vg.as_str()))
+                    }
+                }
             }
-        }
+        };
         for list in [
             "host_ids",
             "host_group_ids",

@@ -25,51 +25,71 @@ pub fn root() -> PathBuf {
 /// belongs to another package, so cargo does not hand its path to these tests.
 pub fn migrate_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let mut build = Command::new(env!("CARGO"));
-        // Cargo describes this test to it in variables (CARGO_MANIFEST_DIR, CARGO_PKG_NAME,
-        // OUT_DIR, …) that some build scripts (ring's) watch: passed on, they would make the
-        // inner build and the next outer one rebuild each other's dependencies every time.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            let kept = [
-                "CARGO_HOME",
-                "CARGO_TARGET_DIR",
-                "CARGO_BUILD_",
-                "CARGO_PROFILE_",
-                "CARGO_TERM_",
-                "CARGO_NET_",
-                "CARGO_HTTP_",
-                "CARGO_REGISTR",
-                "CARGO_INCREMENTAL",
-                "CARGO_UNSTABLE_",
-            ]
-            .iter()
-            .any(|prefix| name.starts_with(prefix));
-            if (name.starts_with("CARGO_") && !kept) || name == "OUT_DIR" {
-                build.env_remove(&*name);
-            }
+    BIN.get_or_init(|| cargo_bin("migrate-cli", "migrate"))
+}
+
+/// The `migrate-codegen` binary, built (or found up to date) once per test process.
+pub fn codegen_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| cargo_bin("migrate-codegen", "migrate-codegen"))
+}
+
+/// `cargo`, with the variables cargo set for this test taken out (see [`cargo_bin`]).
+pub fn cargo() -> Command {
+    let mut cargo = Command::new(env!("CARGO"));
+    // Cargo describes this test to it in variables (CARGO_MANIFEST_DIR, CARGO_PKG_NAME,
+    // OUT_DIR, …) that some build scripts (ring's) watch: passed on, they would make the
+    // inner build and the next outer one rebuild each other's dependencies every time.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let kept = [
+            "CARGO_HOME",
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_",
+            "CARGO_PROFILE_",
+            "CARGO_TERM_",
+            "CARGO_NET_",
+            "CARGO_HTTP_",
+            "CARGO_REGISTR",
+            "CARGO_INCREMENTAL",
+            "CARGO_UNSTABLE_",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix));
+        if (name.starts_with("CARGO_") && !kept) || name == "OUT_DIR" {
+            cargo.env_remove(&*name);
         }
-        build
-            .args(["build", "--quiet", "-p", "migrate-cli", "--bin", "migrate"])
-            .args(["--message-format", "json-render-diagnostics"])
-            .current_dir(root())
-            .stderr(Stdio::inherit());
-        let release = std::env::current_exe()
-            .ok()
-            .is_some_and(|exe| exe.components().any(|c| c.as_os_str() == "release"));
-        if release {
-            build.arg("--release");
-        }
-        let out = build.output().expect("cargo runs");
-        assert!(out.status.success(), "building migrate failed");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-            .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "migrate")
-            .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-            .expect("cargo names the migrate executable")
-    })
+    }
+    cargo
+}
+
+/// Whether this test runs from a release build (the binaries it builds are built alike).
+pub fn is_release() -> bool {
+    std::env::current_exe()
+        .ok()
+        .is_some_and(|exe| exe.components().any(|c| c.as_os_str() == "release"))
+}
+
+/// Builds binary `bin` of workspace package `package` (or finds it up to date) and returns
+/// its path.
+fn cargo_bin(package: &str, bin: &str) -> PathBuf {
+    let mut build = cargo();
+    build
+        .args(["build", "--quiet", "-p", package, "--bin", bin])
+        .args(["--message-format", "json-render-diagnostics"])
+        .current_dir(root())
+        .stderr(Stdio::inherit());
+    if is_release() {
+        build.arg("--release");
+    }
+    let out = build.output().expect("cargo runs");
+    assert!(out.status.success(), "building {bin} failed");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo names the {bin} executable"))
 }
 
 /// One runtime for every simulator and helper server of a test process.

@@ -1,6 +1,8 @@
 //! `migrate import-session apply PLAN`: create every session of a plan that does not exist
 //! yet. The plan is read and checked whole first ([`plan::read`](crate::plan::read)), so a
-//! bad entry stops the run before the first request.
+//! bad entry stops the run before the first request. With `--wait` every session of the plan
+//! (created now or before) is watched in the view of `import-session watch`, each line
+//! labelled with its session; a rerun of the same command resumes a wait cut short.
 
 use std::path::Path;
 
@@ -11,11 +13,12 @@ use migrate_runtime::futures::{stream, StreamExt};
 use migrate_runtime::StringEnum;
 use serde::Serialize;
 
-use super::lifecycle::SETTLED;
-use super::{create_one, wait_session};
+use super::create_one;
+use super::watch::watch_ids;
 use crate::context::Context;
 use crate::exit::{Code, Failure};
 use crate::service::POWERSTORE;
+use crate::wait::Watch;
 
 /// One line of a plan's summary.
 #[derive(Debug, Serialize)]
@@ -49,13 +52,40 @@ pub async fn apply(
         return Ok(());
     }
     let client = ctx.connect(&POWERSTORE)?;
-    let results: Vec<PlanResult> = stream::iter(entries)
-        .map(|entry| apply_one(ctx, &client, entry, wait))
+    let mut results: Vec<PlanResult> = stream::iter(entries)
+        .map(|entry| apply_one(ctx, &client, entry))
         .buffered(concurrency)
         .collect()
         .await;
+    if wait {
+        let ids: Vec<String> = results.iter().filter_map(|r| r.id.clone()).collect();
+        let plan = path.display().to_string();
+        let concurrency = concurrency.to_string();
+        let resume = [
+            "import-session",
+            "apply",
+            &plan,
+            "--wait",
+            "--concurrency",
+            &concurrency,
+        ];
+        let what = format!("the {} import sessions of {plan}", ids.len());
+        let watch = Watch::silent(ctx, what, &resume).id("session_ids", ids.clone());
+        let sessions = watch_ids(ctx, &client, &ids, &watch).await?;
+        for result in &mut results {
+            let session = sessions
+                .iter()
+                .find(|s| s.id.is_some() && s.id == result.id);
+            if let Some(state) = session.and_then(|s| s.state.as_ref()) {
+                result.state = Some(state.as_wire().to_string());
+                if super::lifecycle::is_failure(state.as_wire()) {
+                    result.failed = Some(Code::Failed);
+                }
+            }
+        }
+    }
     ctx.printer
-        .list(&results, &["name", "id", "result", "state"])?;
+        .list(&results, &["name", "id", "result", "state"], &[])?;
     let codes: Vec<Code> = results.iter().filter_map(|r| r.failed).collect();
     if codes.is_empty() {
         return Ok(());
@@ -73,12 +103,7 @@ pub async fn apply(
     ))
 }
 
-async fn apply_one(
-    ctx: &Context,
-    client: &Client,
-    entry: ImportSessionCreate,
-    wait: bool,
-) -> PlanResult {
+async fn apply_one(ctx: &Context, client: &Client, entry: ImportSessionCreate) -> PlanResult {
     let name = entry.name.clone();
     let outcome = async {
         if let Some(existing) = ext::find_import_session_by_name(client, &name).await? {
@@ -86,11 +111,6 @@ async fn apply_one(
             return Ok::<_, Failure>((existing.id, "exists".to_string(), state));
         }
         let id = create_one(ctx, client, &entry, false).await?;
-        if wait {
-            let session = wait_session(ctx, client, &id, SETTLED).await?;
-            let state = session.state.as_ref().map(|s| s.as_wire().to_string());
-            return Ok((Some(id), "created".to_string(), state));
-        }
         Ok((Some(id), "created".to_string(), None))
     }
     .await;

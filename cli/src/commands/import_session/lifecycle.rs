@@ -1,13 +1,17 @@
-//! An import session's life: the states a wait can end in, and the actions that move a
-//! session from one state to the next, each with the states that show it took effect.
+//! An import session's life: the states a wait can end in, the waiter that watches for them,
+//! and the actions that move a session from one state to the next, each with the states that
+//! show it took effect.
 //!
 //! The action is a typed value, so its request, its call and its target states are chosen in
 //! one `match` each, and `--dry-run` shows the request the real call sends.
 
+use std::sync::OnceLock;
+
 use migrate_clients::powerstore::types::{
     ImportSessionCancel, ImportSessionStateEnum as State, JobResponse,
 };
-use migrate_clients::powerstore::{operations, Client};
+use migrate_clients::powerstore::{operations, waiters, Client};
+use migrate_runtime::waiter::Rule;
 use migrate_runtime::Request;
 
 use crate::exit::Failure;
@@ -21,6 +25,37 @@ pub const SETTLED: &[State] = &[
     State::ReadyToStartCopy,
     State::Paused,
 ];
+
+/// The waiter for a session reaching states a caller names (`wait --until`, an action's
+/// `--wait`), run with those states as success: the spec's `import_session_completed` rule,
+/// whose failure states end the wait as failed, and whose own success state (`Import_Completed`,
+/// where a session's life ends) ends it too when it is not among the targets: a session there
+/// will never reach them, so the wait ends on the poll that sees it.
+pub fn until_rule() -> &'static Rule {
+    static RULE: OnceLock<Rule> = OnceLock::new();
+    RULE.get_or_init(|| {
+        let completed = waiters::IMPORT_SESSION_COMPLETED;
+        let ends: Vec<&'static str> = completed
+            .failure
+            .iter()
+            .chain(completed.success)
+            .copied()
+            .collect();
+        Rule {
+            failure: ends.leak(),
+            ..completed
+        }
+    })
+}
+
+/// Whether a session in `state` failed (or waits for an operator), rather than ended well in a
+/// state the wait did not ask for.
+pub fn is_failure(state: &str) -> bool {
+    waiters::IMPORT_SESSION_COMPLETED
+        .failure
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(state))
+}
 
 /// An action on an import session.
 #[derive(Debug, Clone)]
@@ -158,6 +193,39 @@ impl Action {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use migrate_runtime::waiter::Verdict;
+    use migrate_runtime::StringEnum;
+    use serde_json::json;
+
+    #[test]
+    fn a_wait_for_named_states_ends_where_a_session_ends() {
+        let rule = until_rule();
+        let judge = |state: &str, targets: &[&str]| rule.judge(&json!({ "state": state }), targets);
+        assert!(matches!(
+            judge("Cancelled", &["Cancelled"]),
+            Verdict::Done(_)
+        ));
+        assert!(matches!(
+            judge("Import_Completed", &["Cancelled"]),
+            Verdict::Failed { .. }
+        ));
+        assert!(matches!(
+            judge("Failed", &["Paused"]),
+            Verdict::Failed { .. }
+        ));
+        assert!(matches!(
+            judge("Ready_For_Cutover", &["Paused"]),
+            Verdict::Pending(_)
+        ));
+        assert!(is_failure("Cleanup_Required") && !is_failure("Import_Completed"));
+        // Every state a wait stops at by default is one the waiter can tell.
+        for state in SETTLED {
+            assert!(matches!(
+                judge(state.as_wire(), &[state.as_wire()]),
+                Verdict::Done(_)
+            ));
+        }
+    }
 
     #[test]
     fn every_action_has_its_path_and_targets() {

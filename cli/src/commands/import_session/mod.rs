@@ -1,13 +1,13 @@
 //! `migrate import-session ...`: create, query, act on and wait for PowerStore import
-//! sessions, and apply a bulk plan.
+//! sessions, watch many at once, and apply a bulk plan.
 
 mod apply;
 mod lifecycle;
+mod watch;
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use migrate_clients::ext::powerstore as ext;
 use migrate_clients::powerstore::operations::{
     ImportSessionCollectionQueryParams, ImportSessionCreateResponse,
     ImportSessionInstanceQueryParams,
@@ -16,13 +16,14 @@ use migrate_clients::powerstore::types::{
     ImportSessionCreate, ImportSessionInstance, ImportSessionStateEnum as State, JobResponse,
 };
 use migrate_clients::powerstore::{self as powerstore, operations, Client};
+use migrate_runtime::waiter::{self, Finished};
 use migrate_runtime::StringEnum;
 
 use crate::commands::job::wait_job;
-use crate::commands::{list_items, ListArgs};
+use crate::commands::{list_items, resolve as resolve_name, say_more, ListArgs};
 use crate::context::Context;
 use crate::exit::{Code, Failure};
-use crate::input::{self, flag_error};
+use crate::input;
 use crate::service::POWERSTORE;
 use crate::wait::Watch;
 
@@ -32,6 +33,7 @@ use lifecycle::{Action, SETTLED};
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an import session.
+    #[command(after_help = CREATE_EXAMPLES)]
     Create {
         /// The session's settings.
         #[command(flatten)]
@@ -45,17 +47,23 @@ pub enum Command {
         is_async: bool,
     },
     /// List import sessions.
+    #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
     /// Show one import session.
+    #[command(after_help = GET_EXAMPLES)]
     Get {
         /// Session id, or name:NAME.
-        #[arg(value_parser = input::id)]
+        #[arg(value_parser = input::id, add = crate::complete::import_sessions())]
         id: String,
     },
+    /// Watch many sessions at once until all are settled (exit 4 if any failed).
+    #[command(after_help = WATCH_EXAMPLES)]
+    Watch(watch::WatchArgs),
     /// Reschedule a session.
+    #[command(after_help = MODIFY_EXAMPLES)]
     Modify {
         /// Session id, or name:NAME.
-        #[arg(value_parser = input::id)]
+        #[arg(value_parser = input::id, add = crate::complete::import_sessions())]
         id: String,
         /// The new schedule.
         #[command(flatten)]
@@ -65,17 +73,20 @@ pub enum Command {
         is_async: bool,
     },
     /// Delete the record of a finished session.
+    #[command(after_help = DELETE_EXAMPLES)]
     Delete {
         /// Session id, or name:NAME.
-        #[arg(value_parser = input::id)]
+        #[arg(value_parser = input::id, add = crate::complete::import_sessions())]
         id: String,
         /// Run the delete as a job (is_async=true) and print the job id.
         #[arg(long = "async")]
         is_async: bool,
     },
     /// Commit a session in Ready_For_Cutover.
+    #[command(after_help = CUTOVER_EXAMPLES)]
     Cutover(ActionArgs),
     /// Cancel a session and roll it back.
+    #[command(after_help = CANCEL_EXAMPLES)]
     Cancel {
         /// The session.
         #[command(flatten)]
@@ -85,19 +96,25 @@ pub enum Command {
         body: powerstore::cli::ImportSessionCancelArgs,
     },
     /// Pause the background copy.
+    #[command(after_help = PAUSE_EXAMPLES)]
     Pause(ActionArgs),
     /// Resume a paused copy.
+    #[command(after_help = RESUME_EXAMPLES)]
     Resume(ActionArgs),
     /// Start the copy of an agentless import.
+    #[command(after_help = START_COPY_EXAMPLES)]
     StartCopy(ActionArgs),
     /// Enable the destination volume of an agentless import.
+    #[command(after_help = ENABLE_EXAMPLES)]
     EnableDestinationVolume(ActionArgs),
     /// Clean up a session in Cleanup_Required.
+    #[command(after_help = CLEANUP_EXAMPLES)]
     Cleanup(ActionArgs),
     /// Wait for a session to reach a state.
+    #[command(after_help = WAIT_EXAMPLES)]
     Wait {
         /// Session id, or name:NAME.
-        #[arg(value_parser = input::id)]
+        #[arg(value_parser = input::id, add = crate::complete::import_sessions())]
         id: String,
         /// States that end the wait (default: ready for cutover, completed, or waiting for an
         /// operator).
@@ -107,13 +124,14 @@ pub enum Command {
     /// Create the sessions of a plan (YAML list or CSV with a header), skipping names that
     /// already exist, so a rerun finishes the plan without duplicates. The whole plan is
     /// checked before the first session is created.
+    #[command(after_help = APPLY_EXAMPLES)]
     Apply {
         /// PLAN.yaml or PLAN.csv.
         plan: PathBuf,
         /// Sessions created at the same time.
         #[arg(long, default_value_t = 4, value_parser = input::integer(1u16, Some(64)))]
         concurrency: u16,
-        /// Wait for every created session.
+        /// Wait until every session of the plan is settled, in the view of `watch`.
         #[arg(long)]
         wait: bool,
     },
@@ -123,7 +141,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ActionArgs {
     /// Session id, or name:NAME.
-    #[arg(value_parser = input::id)]
+    #[arg(value_parser = input::id, add = crate::complete::import_sessions())]
     pub id: String,
     /// Wait until the action has taken effect.
     #[arg(long)]
@@ -134,8 +152,96 @@ pub struct ActionArgs {
     pub is_async: bool,
 }
 
-/// Columns of the session table.
-const COLUMNS: &[&str] = &["id", "name", "state", "progress_percentage", "type"];
+/// Columns of the session table, and the ones `-o wide` adds.
+const COLUMNS: &[&str] = &["id", "name", "state", "progress_percentage"];
+const WIDE: &[&str] = &[
+    "type",
+    "current_transfer_rate",
+    "estimated_completion_timestamp",
+    "remote_system_id",
+    "source_resource_id",
+    "last_update_timestamp",
+];
+
+const CREATE_EXAMPLES: &str = "\
+Examples:
+  migrate import-session create --name db01 --remote-system-id name:unity-src-01 \\
+    --source-resource-id sv_101 --wait
+  migrate import-session create --name db02 --remote-system-id name:unity-src-01 \\
+    --source-resource-id sv_102 --automatic-cutover --scheduled-timestamp 2030-01-01T22:00:00Z
+  migrate --dry-run import-session create --name db03 --remote-system-id rs1 --source-resource-id sv_103";
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  migrate import-session list --filter state=eq.Failed --order name
+  migrate import-session list --all --query \"[?progress_percentage < `50`].name\"
+  migrate import-session list -o text | cut -f2,3        # name and state, tab-separated";
+
+const GET_EXAMPLES: &str = "\
+Examples:
+  migrate import-session get name:db01
+  migrate import-session get name:db01 --query \"{state: state, error: error.message_l10n}\"";
+
+const WATCH_EXAMPLES: &str = "\
+Examples:
+  migrate import-session watch                                   # every session
+  migrate import-session watch --filter name=ilike.db*
+  migrate import-session watch --filter state=neq.Import_Completed 2>watch.log";
+
+const MODIFY_EXAMPLES: &str = "\
+Examples:
+  migrate import-session modify name:db02 --scheduled-timestamp 2030-01-02T22:00:00Z
+  migrate import-session modify name:db02 --scheduled-timestamp 2030-01-02T22:00:00Z --async";
+
+const DELETE_EXAMPLES: &str = "\
+Examples:
+  migrate import-session delete name:db01
+  migrate import-session delete name:db01 --async";
+
+const CUTOVER_EXAMPLES: &str = "\
+Examples:
+  migrate import-session cutover name:db01 --wait
+  migrate import-session cutover name:db01 --async        # prints the job id";
+
+const CANCEL_EXAMPLES: &str = "\
+Examples:
+  migrate import-session cancel name:db01 --wait
+  migrate import-session cancel name:db01 --force";
+
+const PAUSE_EXAMPLES: &str = "\
+Examples:
+  migrate import-session pause name:db01 --wait
+  migrate import-session list --filter state=eq.Paused";
+
+const RESUME_EXAMPLES: &str = "\
+Examples:
+  migrate import-session resume name:db01 --wait";
+
+const START_COPY_EXAMPLES: &str = "\
+Examples:
+  migrate import-session start-copy name:agentless01 --wait";
+
+const ENABLE_EXAMPLES: &str = "\
+Examples:
+  migrate import-session enable-destination-volume name:agentless01 --wait
+  migrate import-session start-copy name:agentless01 --wait";
+
+const CLEANUP_EXAMPLES: &str = "\
+Examples:
+  migrate import-session list --filter state=eq.Cleanup_Required
+  migrate import-session cleanup name:db01 --wait";
+
+const WAIT_EXAMPLES: &str = "\
+Examples:
+  migrate import-session wait name:db01
+  migrate import-session wait name:db01 --until Import_Completed
+  migrate --wait-timeout 7200 import-session wait name:db01 --until Ready_For_Cutover";
+
+const APPLY_EXAMPLES: &str = "\
+Examples:
+  migrate --dry-run import-session apply plan.yaml       # check the whole plan, send nothing
+  migrate import-session apply plan.yaml --concurrency 8
+  migrate import-session apply plan.csv --wait           # a rerun skips what exists";
 
 /// Runs one `import-session` command.
 pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
@@ -146,6 +252,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), Failure> {
             is_async,
         } => create(ctx, body.into_body(), wait, is_async).await,
         Command::List(args) => list(ctx, args).await,
+        Command::Watch(args) => watch::watch(ctx, args).await,
         Command::Get { id } => {
             let params = ImportSessionInstanceQueryParams::default();
             let request = Client::import_session_instance_query_request(&id, &params)?;
@@ -302,44 +409,57 @@ async fn create_one(
 }
 
 async fn list(ctx: &Context, args: ListArgs) -> Result<(), Failure> {
-    let params = query_params(&args)?;
-    let request =
-        Client::import_session_collection_query_request(&params).map_err(flag_error(&[]))?;
+    let params = ImportSessionCollectionQueryParams {
+        select: args.select_param(),
+        order: args.order.clone(),
+        filter: args.filters()?,
+        ..ImportSessionCollectionQueryParams::default()
+    };
+    let request = args.first_request(&params, Client::import_session_collection_query_request)?;
     ctx.send(&POWERSTORE, &request, async |client| {
-        let sessions: Vec<ImportSessionInstance> = list_items(
-            args.all,
-            || client.import_session_collection_query_stream(&params),
-            || client.import_session_collection_query(&params),
+        let listed = list_items(
+            &args,
+            |limit| {
+                let params = ImportSessionCollectionQueryParams {
+                    limit,
+                    ..params.clone()
+                };
+                async move { client.import_session_collection_query(&params).await }
+            },
+            |page_size| {
+                let params = ImportSessionCollectionQueryParams {
+                    limit: Some(page_size),
+                    ..params.clone()
+                };
+                client.import_session_collection_query_stream(&params)
+            },
         )
         .await?;
-        ctx.printer.list(&sessions, &args.columns(COLUMNS))
+        ctx.printer
+            .list(&listed.items, &args.columns(COLUMNS), args.wide(WIDE))?;
+        say_more(
+            ctx,
+            listed.items.len(),
+            listed.total,
+            false,
+            "import sessions",
+        );
+        Ok(())
     })
     .await
 }
 
-/// Query parameters from the list flags.
-fn query_params(args: &ListArgs) -> Result<ImportSessionCollectionQueryParams, Failure> {
-    Ok(ImportSessionCollectionQueryParams {
-        select: args.select_param(),
-        order: args.order.clone(),
-        limit: args.limit,
-        filter: args.filters()?,
-        ..ImportSessionCollectionQueryParams::default()
-    })
-}
-
 /// An id, or the id of the session named by `name:NAME`.
 async fn resolve(client: &Client, id: &str) -> Result<String, Failure> {
-    let Some(name) = id.strip_prefix("name:") else {
-        return Ok(id.to_string());
-    };
-    match ext::find_import_session_by_name(client, name).await? {
-        Some(ImportSessionInstance { id: Some(id), .. }) => Ok(id),
-        _ => Err(Failure::new(
-            Code::Service,
-            format!("no import session is named {name:?}"),
-        )),
-    }
+    resolve_name(id, "import session", async |filter| {
+        let params = ImportSessionCollectionQueryParams {
+            select: Some("id,name".to_string()),
+            filter,
+            ..ImportSessionCollectionQueryParams::default()
+        };
+        client.import_session_collection_query(&params).await
+    })
+    .await
 }
 
 async fn get(client: &Client, id: &str) -> Result<ImportSessionInstance, Failure> {
@@ -404,8 +524,8 @@ async fn finish_action(
     }
 }
 
-/// Waits for session `id` to reach one of `targets`, showing progress. A wait that ends
-/// without success carries the command that resumes it.
+/// Waits for session `id` to reach one of `targets` (see [`lifecycle::until_rule`]), showing
+/// progress. A wait that ends without success carries the command that resumes it.
 pub async fn wait_session(
     ctx: &Context,
     client: &Client,
@@ -417,21 +537,35 @@ pub async fn wait_session(
         args.extend(["--until", target.as_wire()]);
     }
     let watch = Watch::new(ctx, format!("import session {id}"), &args).id("session_id", id);
-    watch
+    let success: Vec<&str> = targets.iter().map(State::as_wire).collect();
+    let params = ImportSessionInstanceQueryParams::default();
+    let poll = || client.import_session_instance_query(id, &params);
+    let finished = watch
         .run(async {
-            ext::wait_for_import_session(client, id, targets, ctx.wait_options(), watch.progress())
+            let rule = lifecycle::until_rule();
+            waiter::declared_until(rule, &success, poll, ctx.wait_options(), watch.progress())
                 .await
-                .map_err(|error| match error {
-                    ext::SessionError::Failed(failure) => {
-                        watch.keep(&failure.session);
-                        Failure::new(Code::Failed, failure.to_string())
-                    }
-                    unreachable @ ext::SessionError::Unreachable(..) => {
-                        Failure::new(Code::Failed, unreachable.to_string())
-                    }
-                    ext::SessionError::Wait(e) => e.into(),
-                })
+                .map_err(Failure::from)
         })
         .await?;
-    get(client, id).await
+    let failure = match finished {
+        Finished::Done(session) => return Ok(session),
+        Finished::Failed(failure) => failure,
+    };
+    let name = failure.last.name.as_deref().unwrap_or(id);
+    let message = if lifecycle::is_failure(&failure.state) {
+        let mut text = format!("import session {name} is {}", failure.state);
+        for message in &failure.messages {
+            text.push_str(&format!(": {message}"));
+        }
+        watch.keep(&failure.last);
+        text
+    } else {
+        format!(
+            "import session {name} is {}, a final state: it will not reach {}",
+            failure.state,
+            success.join(" or ")
+        )
+    };
+    Err(watch.stopped(Failure::new(Code::Failed, message)))
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check that specs/dellemc.swagger.json agrees with the vendor PowerStore spec.
+"""Check that generated/specs/dellemc.swagger.json agrees with the vendor PowerStore spec.
 
 Compares facts only: paths, methods, parameters, response codes and schemas,
 definition fields, types, formats, enums, limits, required lists and x- markers.
@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VENDOR = Path(os.environ.get("POWERSTORE_SPEC")
-              or HERE.parent.parent / "shared/specs/powerstore-4.0.0.0.swagger.json")
+              or HERE.parent.parent.parent / "shared/specs/powerstore-4.0.0.0.swagger.json")
 PROSE = {"description", "summary", "x-display_enum_text"}
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
 
