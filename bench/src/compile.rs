@@ -57,7 +57,23 @@ impl Build {
 }
 
 /// Builds the crate in `dir` from scratch in `target`, passing `args` to `cargo build`.
+///
+/// In smoke mode nothing is from scratch: the crate gets the workspace's `Cargo.lock` and
+/// builds offline in the workspace's target directory with its dev profile, so it reuses the
+/// dependencies the test suite built and only the generated crate itself is compiled (the
+/// step is checked, its figures mean nothing).
 pub fn clean_build(bench: &Bench, dir: &Path, target: &Path, args: &[&str]) -> Result<Build> {
+    let shared_target;
+    let target = if bench.smoke {
+        if !dir.join("Cargo.lock").exists() {
+            std::fs::copy(bench.root.join("Cargo.lock"), dir.join("Cargo.lock"))
+                .context("copying the workspace's Cargo.lock")?;
+        }
+        shared_target = crate::target_dir(&bench.root);
+        shared_target.as_path()
+    } else {
+        target
+    };
     if !bench.smoke {
         let status = cargo::command(dir)
             .args(["fetch", "--quiet"])
@@ -69,11 +85,15 @@ pub fn clean_build(bench: &Bench, dir: &Path, target: &Path, args: &[&str]) -> R
         }
         let _ = std::fs::remove_dir_all(target);
     }
-    let log = target.with_extension("log");
+    let log = if bench.smoke {
+        bench.work.join("smoke-build.log")
+    } else {
+        target.with_extension("log")
+    };
     std::fs::create_dir_all(target)?;
     let mut build_args = vec!["build".to_string(), "--timings".into()];
     if bench.smoke {
-        build_args.push("--offline".into());
+        build_args.extend(SMOKE_ARGS.iter().map(|a| a.to_string()));
     }
     build_args.extend(args.iter().map(|a| a.to_string()));
     let program = cargo::program();
@@ -93,6 +113,16 @@ pub fn clean_build(bench: &Bench, dir: &Path, target: &Path, args: &[&str]) -> R
         log,
     })
 }
+
+/// Smoke builds: offline, with the workspace's dev profile (`Cargo.toml`'s `[profile.dev]`) so
+/// that a crate outside the workspace shares its dependency builds.
+const SMOKE_ARGS: [&str; 5] = [
+    "--offline",
+    "--config",
+    "profile.dev.debug=\"line-tables-only\"",
+    "--config",
+    "profile.dev.package.\"*\".debug=false",
+];
 
 /// The units of the last `--timings` report in `target`.
 fn read_timings(target: &Path) -> Result<Vec<Unit>> {
