@@ -41,8 +41,10 @@ pub struct Listing<'a> {
 
 /// `parse-json FILE`: prints the number of top-level keys, so the parse cannot be optimised away.
 pub fn parse_json(path: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let value: Value = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
     println!("{}", value.as_object().map_or(0, |o| o.len()));
     Ok(())
 }
@@ -60,7 +62,10 @@ pub fn list(client: ListClient, listing: &Listing<'_>) -> Result<()> {
         }
     })?;
     let seconds = started.elapsed().as_secs_f64();
-    println!("{}", serde_json::json!({ "items": items, "seconds": seconds }));
+    println!(
+        "{}",
+        serde_json::json!({ "items": items, "seconds": seconds })
+    );
     Ok(())
 }
 
@@ -87,7 +92,11 @@ async fn list_stream(listing: &Listing<'_>) -> Result<u64> {
 
 async fn list_raw(listing: &Listing<'_>) -> Result<u64> {
     let http = reqwest::Client::builder().build()?;
-    let base = format!("{}{}", listing.host.trim_end_matches('/'), Client::BASE_PATH);
+    let base = format!(
+        "{}{}",
+        listing.host.trim_end_matches('/'),
+        Client::BASE_PATH
+    );
     let login = http
         .get(format!("{base}/login_session"))
         .basic_auth(listing.user, Some(listing.password))
@@ -143,7 +152,10 @@ async fn list_raw(listing: &Listing<'_>) -> Result<u64> {
             .and_then(|r| {
                 let (span, total) = r.split_once('/')?;
                 let (_, last) = span.split_once('-')?;
-                Some((last.trim().parse::<u64>().ok()?, total.trim().parse::<u64>().ok()?))
+                Some((
+                    last.trim().parse::<u64>().ok()?,
+                    total.trim().parse::<u64>().ok()?,
+                ))
             })
             .context("206 without a valid Content-Range")?;
         offset = last + 1;

@@ -89,7 +89,13 @@ pub fn run(bench: &mut Bench) -> Result<()> {
         let mut stream = Vec::new();
         let mut raw = Vec::new();
         for _ in 0..bench.rounds {
-            stream.push(list(bench, &sim, ListClient::Stream, items, sizes.page_size)?);
+            stream.push(list(
+                bench,
+                &sim,
+                ListClient::Stream,
+                items,
+                sizes.page_size,
+            )?);
             raw.push(list(bench, &sim, ListClient::Raw, items, sizes.page_size)?);
         }
         if stream[0].requests != raw[0].requests {
@@ -138,7 +144,10 @@ pub fn run(bench: &mut Bench) -> Result<()> {
         seconds,
     ));
     bench.rows.push(Row::compare(
-        format!("listing peak memory, {} items (max RSS)", count(*small as f64)),
+        format!(
+            "listing peak memory, {} items (max RSS)",
+            count(*small as f64)
+        ),
         against,
         Ok(peak(small_stream)),
         Ok(peak(small_raw)),
@@ -158,7 +167,11 @@ pub fn run(bench: &mut Bench) -> Result<()> {
     let met = flat.ratio.map(|r| r <= 1.1);
     bench.rows.push(flat.target("flat (≤ 1.1×)", met));
     bench.rows.push(Row::compare(
-        format!("raw loop peak memory, {} against {} items", count(*large as f64), count(*small as f64)),
+        format!(
+            "raw loop peak memory, {} against {} items",
+            count(*large as f64),
+            count(*small as f64)
+        ),
         format!("the raw loop at {} items", count(*small as f64)),
         Ok(peak(large_raw)),
         Ok(peak(small_raw)),
@@ -242,7 +255,8 @@ fn get_and_curl(
     std::fs::write(&config, format!("user = \"{USER}:{PASSWORD}\"\n"))?;
     let base = sim.powerstore_url();
     let select = migrate_clients::powerstore::types::ImportSessionInstance::FIELDS;
-    let get_url = url::Url::parse_with_params(&format!("{base}/import_session/{id}"), [("select", select)])?;
+    let get_url =
+        url::Url::parse_with_params(&format!("{base}/import_session/{id}"), [("select", select)])?;
     let curl = Path::new("curl");
     let curl_args = [
         "--silent".to_string(),
@@ -264,7 +278,13 @@ fn get_and_curl(
         "/dev/null".into(),
         get_url.to_string(),
     ];
-    let migrate_args = ["-o".to_string(), "json".into(), "import-session".into(), "get".into(), id.clone()];
+    let migrate_args = [
+        "-o".to_string(),
+        "json".into(),
+        "import-session".into(),
+        "get".into(),
+        id.clone(),
+    ];
     let no_config = bench.work.join("no-migrate-config.toml");
     let get_stderr = bench.work.join("migrate-get.stderr");
     let migrate_run = || {
@@ -282,7 +302,10 @@ fn get_and_curl(
     let mut sent = (Vec::new(), Vec::new());
     for round in 0..repeats {
         sim.clear_requests();
-        migrate.push(checked(migrate_run().measure(&bench.work)?, "migrate import-session get")?);
+        migrate.push(checked(
+            migrate_run().measure(&bench.work)?,
+            "migrate import-session get",
+        )?);
         if round == 0 {
             sent.0 = sim.requests().iter().map(Sent::from).collect::<Vec<_>>();
         }
@@ -290,7 +313,10 @@ fn get_and_curl(
             continue;
         }
         sim.clear_requests();
-        curled.push(checked(Run::new(curl, curl_args.clone()).measure(&bench.work)?, "curl")?);
+        curled.push(checked(
+            Run::new(curl, curl_args.clone()).measure(&bench.work)?,
+            "curl",
+        )?);
         if round == 0 {
             sent.1 = sim.requests().iter().map(Sent::from).collect::<Vec<_>>();
         }
@@ -347,7 +373,11 @@ async fn first_session_id(sim: &SimHandle) -> Result<String> {
         .get_all(reqwest::header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|v| v.split(';').next().filter(|c| c.starts_with("auth_cookie=")))
+        .find_map(|v| {
+            v.split(';')
+                .next()
+                .filter(|c| c.starts_with("auth_cookie="))
+        })
         .map(str::to_string)
         .context("the login set no auth_cookie")?;
     let page: Vec<serde_json::Value> = serde_json::from_slice(
@@ -376,7 +406,10 @@ fn help(bench: &mut Bench, repeats: usize) -> Result<()> {
             Run::new(&bench.bins.migrate, ["--help"]).measure(&bench.work)?,
             "migrate --help",
         )?);
-        floor.push(checked(Run::new(truth, Vec::<String>::new()).measure(&bench.work)?, "true")?);
+        floor.push(checked(
+            Run::new(truth, Vec::<String>::new()).measure(&bench.work)?,
+            "true",
+        )?);
     }
     let wall = |runs: &[Usage]| median(runs.iter().map(|u| u.wall_s).collect());
     let help = wall(&migrate);

@@ -141,7 +141,9 @@ pub fn code_size(dir: &Path) -> Result<(usize, usize)> {
     let mut bytes = 0;
     let mut todo = vec![dir.join("src")];
     while let Some(dir) = todo.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 todo.push(path);

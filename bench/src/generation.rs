@@ -65,8 +65,11 @@ pub fn run(bench: &mut Bench) -> Result<Generated> {
     let mut migrate_runs = Vec::new();
     for _ in 0..rounds {
         floor_runs.push(checked(
-            Run::new(&me, ["parse-json".to_string(), bench.spec.display().to_string()])
-                .measure(&bench.work)?,
+            Run::new(
+                &me,
+                ["parse-json".to_string(), bench.spec.display().to_string()],
+            )
+            .measure(&bench.work)?,
             "parse-json",
         )?);
         let _ = std::fs::remove_dir_all(&migrate_out);
@@ -112,7 +115,10 @@ pub fn run(bench: &mut Bench) -> Result<Generated> {
             label("generation, wall"),
             &progenitor_name,
             Ok(migrate.wall),
-            progenitor.as_ref().map(|(m, _)| m.wall).map_err(Clone::clone),
+            progenitor
+                .as_ref()
+                .map(|(m, _)| m.wall)
+                .map_err(Clone::clone),
             seconds,
         )
         .ratio_at_most(0.1),
@@ -165,7 +171,10 @@ pub fn run(bench: &mut Bench) -> Result<Generated> {
         "generation, wall (one run)",
         format!("{oag_name}, rust generator"),
         Ok(migrate.wall),
-        openapi_generator.as_ref().map(|(u, _)| u.wall_s).map_err(Clone::clone),
+        openapi_generator
+            .as_ref()
+            .map(|(u, _)| u.wall_s)
+            .map_err(Clone::clone),
         seconds,
     ));
     rows.push(Row::compare(
@@ -204,7 +213,10 @@ impl Median {
 /// The median of some values (the lower middle one of an even count).
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    values.get((values.len().max(1) - 1) / 2).copied().unwrap_or(f64::NAN)
+    values
+        .get((values.len().max(1) - 1) / 2)
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 fn median_of(rounds: usize, mut f: impl FnMut() -> Result<f64>) -> Result<f64> {
@@ -233,7 +245,11 @@ fn write_overlaid(bench: &Bench, spec: &Source, overlay: &Source) -> Result<Path
 }
 
 /// Converts and patches the spec, then generates it with progenitor `rounds` times.
-fn progenitor(bench: &mut Bench, overlaid: &Path, rounds: usize) -> Result<(Median, PathBuf), String> {
+fn progenitor(
+    bench: &mut Bench,
+    overlaid: &Path,
+    rounds: usize,
+) -> Result<(Median, PathBuf), String> {
     let progenitor = bench.peers.progenitor.clone()?;
     let converter = bench.peers.swagger2openapi.clone()?;
     let mut run = || -> Result<(Median, PathBuf)> {

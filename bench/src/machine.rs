@@ -45,7 +45,9 @@ impl Machine {
 /// The 1-, 5- and 15-minute load averages now.
 pub fn load_average() -> [f64; 3] {
     let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    let mut fields = text.split_whitespace().map(|f| f.parse().unwrap_or(f64::NAN));
+    let mut fields = text
+        .split_whitespace()
+        .map(|f| f.parse().unwrap_or(f64::NAN));
     [(); 3].map(|_| fields.next().unwrap_or(f64::NAN))
 }
 
@@ -88,8 +90,8 @@ pub fn commit_of(root: &Path) -> String {
     let Some(commit) = run(&["rev-parse", "--short=10", "HEAD"]) else {
         return "unknown (not a git checkout)".into();
     };
-    let dirty = run(&["status", "--porcelain", "--untracked-files=no"])
-        .is_some_and(|s| !s.is_empty());
+    let dirty =
+        run(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
     if dirty {
         format!("{commit}-dirty")
     } else {

@@ -261,11 +261,21 @@ fn run(
 }
 
 /// The header, the table, the patches and the notes.
-fn render(bench: &Bench, release: bool, load_at_start: [f64; 3], measured: f64, total: f64) -> String {
+fn render(
+    bench: &Bench,
+    release: bool,
+    load_at_start: [f64; 3],
+    measured: f64,
+    total: f64,
+) -> String {
     use std::fmt::Write as _;
     let m = machine::Machine::read();
     let mut out = String::new();
-    let _ = writeln!(out, "# migrate-bench{}\n", if bench.smoke { " --smoke" } else { "" });
+    let _ = writeln!(
+        out,
+        "# migrate-bench{}\n",
+        if bench.smoke { " --smoke" } else { "" }
+    );
     let _ = writeln!(
         out,
         "- machine: {} cores ({}), {:.1} GB memory, Linux {}",
@@ -308,7 +318,11 @@ fn render(bench: &Bench, release: bool, load_at_start: [f64; 3], measured: f64, 
         bench.overlay.display()
     );
     for (name, secs) in &bench.peers.installed {
-        let _ = writeln!(out, "- installed {name} in this run: {}", report::seconds(*secs));
+        let _ = writeln!(
+            out,
+            "- installed {name} in this run: {}",
+            report::seconds(*secs)
+        );
     }
     let _ = writeln!(
         out,
@@ -319,7 +333,10 @@ fn render(bench: &Bench, release: bool, load_at_start: [f64; 3], measured: f64, 
     let _ = writeln!(out);
     out.push_str(&report::markdown(&bench.rows));
     if !bench.patches.is_empty() {
-        let _ = writeln!(out, "\nPatches applied to the converted spec for progenitor:\n");
+        let _ = writeln!(
+            out,
+            "\nPatches applied to the converted spec for progenitor:\n"
+        );
         for patch in &bench.patches {
             let _ = writeln!(out, "- {patch}");
         }

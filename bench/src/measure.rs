@@ -239,7 +239,11 @@ fn tree_pss_kb(root: u32) -> u64 {
     };
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
     for entry in entries.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         if let Some(parent) = parent_of(pid) {

@@ -12,7 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
-const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Applies every patch to `document` (OpenAPI 3.0) and says what each changed.
 pub fn for_progenitor(document: &mut Value) -> Vec<String> {
@@ -47,7 +49,9 @@ fn operations(document: &mut Value) -> Vec<(String, String, &mut Map<String, Val
     };
     let mut found = Vec::new();
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for (method, operation) in item.iter_mut() {
             if !METHODS.contains(&method.as_str()) {
                 continue;
@@ -63,7 +67,12 @@ fn operations(document: &mut Value) -> Vec<(String, String, &mut Map<String, Val
 /// A list of places, the first few named.
 fn places(items: &[String]) -> String {
     const SHOWN: usize = 6;
-    let mut text = items.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    let mut text = items
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
     if items.len() > SHOWN {
         text.push_str(&format!(", and {} more", items.len() - SHOWN));
     }
@@ -89,7 +98,9 @@ fn drop_multipart(document: &mut Value) -> Option<String> {
         .unwrap_or_default();
     if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
-            let Some(item) = item.as_object_mut() else { continue };
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
             item.retain(|method, operation| {
                 let multipart = METHODS.contains(&method.as_str())
                     && operation.get("requestBody").is_some_and(|body| {
@@ -145,10 +156,12 @@ fn synthesize_operation_ids(document: &mut Value) -> Option<String> {
         let words: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(|s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(param) => format!("by_{param}"),
-                None => s.to_string(),
-            })
+            .map(
+                |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    Some(param) => format!("by_{param}"),
+                    None => s.to_string(),
+                },
+            )
             .collect();
         let base = format!("{method}_{}", words.join("_")).to_snake_case();
         let mut id = base.clone();
@@ -188,7 +201,10 @@ fn one_success_type(document: &mut Value) -> Vec<String> {
     // The removed codes → the operations they were removed from.
     let mut removed: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (method, path, operation) in operations(document) {
-        let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        else {
             continue;
         };
         let mut success: Vec<&String> = responses.keys().filter(|c| c.starts_with('2')).collect();
@@ -229,7 +245,10 @@ fn one_success_type(document: &mut Value) -> Vec<String> {
 fn one_error_schema(document: &mut Value) -> Option<String> {
     let mut changed = Vec::new();
     for (method, path, operation) in operations(document) {
-        let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else {
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        else {
             continue;
         };
         let error = |code: &String| !code.starts_with('2');
@@ -250,7 +269,11 @@ fn one_error_schema(document: &mut Value) -> Option<String> {
             for code in &other {
                 responses.remove(code);
             }
-            changed.push(format!("{} {path} ({})", method.to_uppercase(), other.join(", ")));
+            changed.push(format!(
+                "{} {path} ({})",
+                method.to_uppercase(),
+                other.join(", ")
+            ));
         }
     }
     (!changed.is_empty()).then(|| {
@@ -356,7 +379,10 @@ mod tests {
         assert_eq!(changes.len(), 5, "{changes:#?}");
         assert!(document.pointer("/paths/~1upload").is_none());
         // The synthesized name does not take the one the spec already uses.
-        assert_eq!(document["paths"]["/volume"]["get"]["operationId"], "get_volume_2");
+        assert_eq!(
+            document["paths"]["/volume"]["get"]["operationId"],
+            "get_volume_2"
+        );
         let responses = &document["paths"]["/volume"]["get"]["responses"];
         assert!(responses.get("204").is_none() && responses.get("200").is_some());
         assert!(responses.get("404").is_none() && responses.get("400").is_some());

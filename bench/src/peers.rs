@@ -72,7 +72,10 @@ fn progenitor(tools: &Path) -> Result<(Peer, bool)> {
     let recorded = std::fs::read_to_string(root.join(".crates.toml")).unwrap_or_default();
     let fresh = !(program.exists() && recorded.contains(&pinned));
     if fresh {
-        eprintln!("bench: installing progenitor {PROGENITOR_VERSION} into {}", root.display());
+        eprintln!(
+            "bench: installing progenitor {PROGENITOR_VERSION} into {}",
+            root.display()
+        );
         let status = cargo::command(tools)
             .args(["install", "cargo-progenitor", "--locked", "--quiet"])
             .args(["--version", PROGENITOR_VERSION])
@@ -105,13 +108,22 @@ fn swagger2openapi(tools: &Path, bench_dir: &Path) -> Result<(Peer, bool)> {
     let installed_lock = std::fs::read(prefix.join("package-lock.json")).unwrap_or_default();
     let fresh = !(program.exists() && installed_lock == lock);
     if fresh {
-        eprintln!("bench: installing swagger2openapi into {}", prefix.display());
+        eprintln!(
+            "bench: installing swagger2openapi into {}",
+            prefix.display()
+        );
         for file in ["package.json", "package-lock.json"] {
             std::fs::copy(bench_dir.join(file), prefix.join(file))
                 .with_context(|| format!("copying bench/{file}"))?;
         }
         let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+            .args([
+                "ci",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                "--prefix",
+            ])
             .arg(&prefix)
             .status()
             .context("running npm (is Node.js installed?)")?;
@@ -144,7 +156,10 @@ fn openapi_generator(tools: &Path, bench_dir: &Path) -> Result<(Peer, bool)> {
     let stamp = venv.join("installed-requirements.txt");
     let fresh = !(program.exists() && std::fs::read_to_string(&stamp).ok() == Some(pinned.clone()));
     if fresh {
-        eprintln!("bench: installing openapi-generator-cli into {}", venv.display());
+        eprintln!(
+            "bench: installing openapi-generator-cli into {}",
+            venv.display()
+        );
         let status = Command::new("python3")
             .args(["-m", "venv"])
             .arg(&venv)

@@ -124,7 +124,9 @@ pub fn markdown(rows: &[Row]) -> String {
                 r.migrate.clone(),
                 r.against.clone(),
                 r.baseline.clone(),
-                r.ratio.map(|x| format!("{x:.2}×")).unwrap_or_else(|| "–".into()),
+                r.ratio
+                    .map(|x| format!("{x:.2}×"))
+                    .unwrap_or_else(|| "–".into()),
                 if r.target.is_empty() {
                     "–".into()
                 } else {
@@ -175,8 +177,14 @@ mod tests {
         let row = Row::compare("wall", "peer", Ok(1.0), Ok(4.0), seconds).ratio_at_most(0.1);
         assert_eq!(row.ratio, Some(0.25));
         assert_eq!(row.met, Some(false));
-        let missing = Row::compare("wall", "peer", Ok(1.0), Err("not installed".into()), seconds)
-            .ratio_at_most(0.1);
+        let missing = Row::compare(
+            "wall",
+            "peer",
+            Ok(1.0),
+            Err("not installed".into()),
+            seconds,
+        )
+        .ratio_at_most(0.1);
         assert_eq!((missing.ratio, missing.met), (None, None));
         assert_eq!(missing.baseline, "not installed");
         let table = markdown(&[row, missing]);

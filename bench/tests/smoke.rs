@@ -67,13 +67,25 @@ fn smoke_run_prints_a_full_table() {
         .output()
         .expect("running migrate-bench --smoke");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "migrate-bench --smoke failed:\n{stderr}");
-    eprintln!("migrate-bench --smoke took {:.1} s", started.elapsed().as_secs_f64());
+    assert!(
+        out.status.success(),
+        "migrate-bench --smoke failed:\n{stderr}"
+    );
+    eprintln!(
+        "migrate-bench --smoke took {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let markdown = std::fs::read_to_string(&report).expect("the Markdown report");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(stdout, markdown, "the printed and the written report differ");
-    assert!(markdown.starts_with("# migrate-bench --smoke"), "{markdown}");
+    assert_eq!(
+        stdout, markdown,
+        "the printed and the written report differ"
+    );
+    assert!(
+        markdown.starts_with("# migrate-bench --smoke"),
+        "{markdown}"
+    );
     assert!(markdown.contains("load average"), "{markdown}");
 
     let rows = rows(&markdown);
@@ -113,7 +125,10 @@ fn smoke_run_prints_a_full_table() {
             row.figure(),
             row.baseline()
         );
-        let ratio = row.ratio().strip_suffix('×').and_then(|r| r.parse::<f64>().ok());
+        let ratio = row
+            .ratio()
+            .strip_suffix('×')
+            .and_then(|r| r.parse::<f64>().ok());
         assert!(
             ratio.is_some_and(|r| r > 0.0 && r.is_finite()),
             "row {:?}: ratio {:?}",
@@ -122,9 +137,13 @@ fn smoke_run_prints_a_full_table() {
         );
         with_ratio += 1;
     }
-    assert!(with_ratio >= 8, "only {with_ratio} rows with a ratio:\n{markdown}");
     assert!(
-        rows.iter().any(|r| r.baseline().contains("skipped (smoke)")),
+        with_ratio >= 8,
+        "only {with_ratio} rows with a ratio:\n{markdown}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.baseline().contains("skipped (smoke)")),
         "the peers' rows should say they were skipped:\n{markdown}"
     );
 }
