@@ -106,6 +106,11 @@ pub fn clean_build(bench: &Bench, dir: &Path, target: &Path, args: &[&str]) -> R
         .stderr(&log)
         .measure(&bench.work)?;
     let units = read_timings(target).unwrap_or_default();
+    if !bench.smoke {
+        // Measured and its timings read: the build itself is not needed again (six of
+        // them would hold gigabytes on a shared disk).
+        let _ = std::fs::remove_dir_all(target);
+    }
     Ok(Build {
         succeeded: usage.exit_code == Some(0),
         usage,
