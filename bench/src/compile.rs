@@ -74,6 +74,7 @@ pub fn clean_build(bench: &Bench, dir: &Path, target: &Path, args: &[&str]) -> R
     } else {
         target
     };
+    standalone(dir)?;
     if !bench.smoke {
         let status = cargo::command(dir)
             .args(["fetch", "--quiet"])
@@ -117,6 +118,18 @@ pub fn clean_build(bench: &Bench, dir: &Path, target: &Path, args: &[&str]) -> R
         units,
         log,
     })
+}
+
+/// Gives the crate in `dir` an empty `[workspace]` table when it has none: the peers write
+/// crates without one, and under `target/` cargo would take this workspace for theirs.
+fn standalone(dir: &Path) -> Result<()> {
+    let path = dir.join("Cargo.toml");
+    let manifest =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    if !manifest.lines().any(|l| l.trim() == "[workspace]") {
+        std::fs::write(&path, format!("{manifest}\n[workspace]\n"))?;
+    }
+    Ok(())
 }
 
 /// Smoke builds: offline, with the workspace's dev profile (`Cargo.toml`'s `[profile.dev]`) so
