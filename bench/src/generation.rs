@@ -355,12 +355,12 @@ fn openapi_generator(bench: &mut Bench, overlaid: &Path) -> Result<(Usage, PathB
     };
     match run() {
         Ok(usage) if usage.exit_code == Some(0) => {
-            bench.notes.push(
-                "openapi-generator runs with packageVersion=0.1.0 (its default, the spec's \
+            let note = "openapi-generator runs with packageVersion=0.1.0 (its default, the spec's \
                  4.0.0.0, is no cargo version); the peers' crates get an empty [workspace] \
-                 table so that cargo builds them on their own"
-                    .into(),
-            );
+                 table so that cargo builds them on their own";
+            if !bench.notes.iter().any(|n| n == note) {
+                bench.notes.push(note.into());
+            }
             Ok((usage, out))
         }
         Ok(usage) => Err(format!(
