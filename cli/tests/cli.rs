@@ -197,11 +197,7 @@ fn validation_errors_exit_2_and_send_nothing() {
 
     let (code, _, _) = sim.run(&["import-session", "list", "--filter", "nonsense"]);
     assert_eq!(code, 2);
-    assert!(
-        sim.handle.requests().is_empty(),
-        "{:?}",
-        sim.handle.requests()
-    );
+    sim.assert_nothing_sent("refused input");
 }
 
 #[test]
@@ -257,7 +253,7 @@ fn dry_run_prints_the_request_without_secrets() {
     ] {
         assert!(first.contains(part), "{part} in {first}");
     }
-    assert!(sim.handle.requests().is_empty());
+    sim.assert_nothing_sent("a dry run");
 }
 
 #[test]

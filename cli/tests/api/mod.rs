@@ -68,11 +68,7 @@ fn list_shows_every_operation_of_the_shipped_specs() {
             insta::assert_snapshot!("api_powerstore_list", table);
         }
     }
-    assert!(
-        sim.handle.requests().is_empty(),
-        "--list sends nothing: {:?}",
-        sim.handle.requests()
-    );
+    sim.assert_nothing_sent("--list");
 }
 
 #[test]
@@ -485,11 +481,7 @@ fn input_the_spec_refuses_sends_nothing() {
         stderr.contains("TASK_INDEX: -1 is under the minimum of 0"),
         "{stderr}"
     );
-    assert!(
-        sim.handle.requests().is_empty(),
-        "nothing sent: {:?}",
-        sim.handle.requests()
-    );
+    sim.assert_nothing_sent("refused input");
 }
 
 #[test]
@@ -519,7 +511,7 @@ fn dry_runs_show_the_request_and_its_auth_without_secrets() {
     assert_eq!(lines[1], "X-SDS-AUTH-TOKEN: *** (from GET /login)");
     assert!(stdout.contains("\"count\": 2"), "{stdout}");
     assert!(!stdout.contains(crate::common::PASSWORD));
-    assert!(sim.handle.requests().is_empty());
+    sim.assert_nothing_sent("a dry run");
 }
 
 #[test]

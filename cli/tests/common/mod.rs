@@ -17,6 +17,12 @@ pub struct Sim {
 }
 
 impl Sim {
+    /// Fails when the simulator received any request (input refused before sending).
+    pub fn assert_nothing_sent(&self, what: &str) {
+        let requests = self.handle.requests();
+        assert!(requests.is_empty(), "{what} sends nothing: {requests:?}");
+    }
+
     pub fn start() -> Self {
         Self::start_with(SimConfig::default().with_step(Duration::from_millis(20)))
     }

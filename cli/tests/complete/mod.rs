@@ -53,11 +53,7 @@ fn scripts_for_six_shells_and_ids_from_the_service_when_asked() {
     assert!(words.iter().any(|(w, _)| w == "list"), "{words:?}");
     let ids = complete(&sim, &["remote-system", "get", ""], false);
     assert!(ids.iter().all(|(w, _)| w.starts_with('-')), "{ids:?}");
-    assert!(
-        sim.handle.requests().is_empty(),
-        "{:?}",
-        sim.handle.requests()
-    );
+    sim.assert_nothing_sent("completion, off by default,");
 
     // Switched on: names as name:NAME (the id as help) and ids (the name as help).
     let remote = sim.remote_system();
