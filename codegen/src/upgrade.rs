@@ -346,6 +346,8 @@ impl Ctx<'_> {
                     if p.get("description").is_some() {
                         schema["description"] = p["description"].clone();
                     }
+                    // The field's schema is the parameter itself: messages about it point there.
+                    schema[ORIGIN] = json!(p_at);
                     form.insert(name.to_string(), schema);
                     if p.get("required").and_then(Value::as_bool) == Some(true) {
                         form_required.push(json!(name));
@@ -669,8 +671,12 @@ fn fix_schema(schema: &mut Value, dialect: Dialect) {
             }
         }
     }
-    if let Some(nullable) = map.remove("x-nullable") {
-        map.insert("nullable".into(), nullable);
+    // A boolean takes its OpenAPI name; anything else stays where the user wrote it, so that
+    // normalize's warning about it points there.
+    if map.get("x-nullable").is_some_and(Value::is_boolean) {
+        if let Some(nullable) = map.remove("x-nullable") {
+            map.insert("nullable".into(), nullable);
+        }
     }
     if let Some(Value::String(property)) = map.get("discriminator") {
         let property = property.clone();
@@ -753,15 +759,17 @@ mod tests {
         let schema = &body["content"]["multipart/form-data"]["schema"];
         assert_eq!(
             schema["properties"]["file"],
-            json!({"type": "string", "format": "binary"})
+            json!({"type": "string", "format": "binary", "x-origin": "/paths/~1up/post/parameters/0"})
         );
         assert_eq!(schema["required"], json!(["file"]));
+        // A field's schema is its parameter: the pointer goes back to that parameter.
+        let form = "/paths/~1up/post/requestBody/content/multipart~1form-data/schema";
         let p = original_pointer(
             &doc,
             Dialect::Swagger2,
-            "/paths/~1up/post/requestBody/content/multipart~1form-data/schema/properties/note",
+            &format!("{form}/properties/note/type"),
         );
-        assert_eq!(p, "/paths/~1up/post/parameters/0/schema/properties/note");
+        assert_eq!(p, "/paths/~1up/post/parameters/1/type");
         assert_eq!(
             original_pointer(
                 &doc,

@@ -367,7 +367,10 @@ impl<'s, 'a> TypeBuilder<'s, 'a> {
         };
         self.note_unmodelled(node);
         let (types, mut nullable) = self.types_of(node);
-        if node.bool(spec, "nullable") == Some(true) {
+        // `x-nullable` is left here by the upgrade only when it is not a boolean: read it for
+        // its warning (a `"true"` string still counts).
+        if node.bool(spec, "nullable") == Some(true) || node.bool(spec, "x-nullable") == Some(true)
+        {
             nullable = true;
         }
 
