@@ -133,29 +133,83 @@ fn tag_imports(api: &Api, _: usize) -> TokenStream {
     }
 }
 
+/// `use ::migrate_runtime as rt;` at the top.
+const RUNTIME: Section = Section {
+    container: Container::Root,
+    len: one,
+    item: runtime_import,
+};
+
+/// The spec's schemas.
+const TYPES: Section = Section {
+    container: Container::Module {
+        name: "types",
+        doc: " The spec's schemas as Rust types.",
+        feature: None,
+    },
+    len: type_count,
+    item: types::emit_item,
+};
+
+/// Per-operation parameter structs and response enums.
+const OPERATIONS: Section = Section {
+    container: Container::Module {
+        name: "operations",
+        doc: " Per-operation inputs and response enums.",
+        feature: None,
+    },
+    len: operation_count,
+    item: operations::emit_item,
+};
+
+/// The declared waiters' rules.
+const WAITERS: Section = Section {
+    container: Container::Module {
+        name: "waiters",
+        doc:
+            " The waiters the spec declares: which operation each polls and what its answers mean.",
+        feature: None,
+    },
+    len: operation_count,
+    item: client::emit_rules,
+};
+
+/// The `Client` struct.
+const CLIENT: Section = Section {
+    container: Container::Root,
+    len: one,
+    item: client::emit_struct,
+};
+
+/// Flag structs for request bodies (`cli` feature).
+const CLI: Section = Section {
+    container: Container::Module {
+        name: "cli",
+        doc: " Command-line flags for request bodies (the `cli` feature).",
+        feature: Some("cli"),
+    },
+    len: operation_count,
+    item: cli::emit_item,
+};
+
+/// A command per operation (`cli` feature).
+const API: Section = Section {
+    container: Container::Module {
+        name: "api",
+        doc: " A command for every operation (the `cli` feature): clap arguments from its parameters and body, and what a command line needs to know of it.",
+        feature: Some("cli"),
+    },
+    len: api::item_count,
+    item: api::emit_item,
+};
+
 /// The root of a crate split by tag: the runtime, every type (each behind the features
 /// of the tags that need it), and the `Client` with what every client has. Each tag's
 /// operations are in a module of their own ([`TAG_SECTIONS`]).
 pub const ROOT_SECTIONS: [Section; 4] = [
-    Section {
-        container: Container::Root,
-        len: one,
-        item: runtime_import,
-    },
-    Section {
-        container: Container::Module {
-            name: "types",
-            doc: " The spec's schemas as Rust types.",
-            feature: None,
-        },
-        len: type_count,
-        item: types::emit_item,
-    },
-    Section {
-        container: Container::Root,
-        len: one,
-        item: client::emit_struct,
-    },
+    RUNTIME,
+    TYPES,
+    CLIENT,
     Section {
         container: Container::ClientImpl,
         len: one,
@@ -171,111 +225,31 @@ pub const TAG_SECTIONS: [Section; 6] = [
         len: one,
         item: tag_imports,
     },
-    Section {
-        container: Container::Module {
-            name: "operations",
-            doc: " Per-operation inputs and response enums.",
-            feature: None,
-        },
-        len: operation_count,
-        item: operations::emit_item,
-    },
-    Section {
-        container: Container::Module {
-            name: "waiters",
-            doc: " The waiters the spec declares: which operation each polls and what its answers mean.",
-            feature: None,
-        },
-        len: operation_count,
-        item: client::emit_rules,
-    },
+    OPERATIONS,
+    WAITERS,
     Section {
         container: Container::ClientImpl,
         len: operation_count,
         item: client::emit_operation_member,
     },
-    Section {
-        container: Container::Module {
-            name: "cli",
-            doc: " Command-line flags for request bodies (the `cli` feature).",
-            feature: Some("cli"),
-        },
-        len: operation_count,
-        item: cli::emit_item,
-    },
-    Section {
-        container: Container::Module {
-            name: "api",
-            doc: " A command for every operation (the `cli` feature): clap arguments from its parameters and body, and what a command line needs to know of it.",
-            feature: Some("cli"),
-        },
-        len: api::item_count,
-        item: api::emit_item,
-    },
+    CLI,
+    API,
 ];
 
 /// The generated module, in order.
 pub const SECTIONS: [Section; 8] = [
-    Section {
-        container: Container::Root,
-        len: one,
-        item: runtime_import,
-    },
-    Section {
-        container: Container::Module {
-            name: "types",
-            doc: " The spec's schemas as Rust types.",
-            feature: None,
-        },
-        len: type_count,
-        item: types::emit_item,
-    },
-    Section {
-        container: Container::Module {
-            name: "operations",
-            doc: " Per-operation inputs and response enums.",
-            feature: None,
-        },
-        len: operation_count,
-        item: operations::emit_item,
-    },
-    Section {
-        container: Container::Module {
-            name: "waiters",
-            doc: " The waiters the spec declares: which operation each polls and what its answers mean.",
-            feature: None,
-        },
-        len: operation_count,
-        item: client::emit_rules,
-    },
-    Section {
-        container: Container::Root,
-        len: one,
-        item: client::emit_struct,
-    },
+    RUNTIME,
+    TYPES,
+    OPERATIONS,
+    WAITERS,
+    CLIENT,
     Section {
         container: Container::ClientImpl,
         len: client_members,
         item: client::emit_member,
     },
-    Section {
-        container: Container::Module {
-            name: "cli",
-            doc: " Command-line flags for request bodies (the `cli` feature).",
-            feature: Some("cli"),
-        },
-        len: operation_count,
-        item: cli::emit_item,
-    },
-    Section {
-        container: Container::Module {
-            name: "api",
-            doc: " A command for every operation (the `cli` feature): clap arguments from its parameters and body, and what a command line needs to know of it.",
-            feature: Some("cli"),
-        },
-        len: api::item_count,
-        item: api::emit_item,
-    },
+    CLI,
+    API,
 ];
 
 /// The tokens that open a container, with `inner` (imports) inside and an empty body:
