@@ -4,10 +4,42 @@
 //! consumer crate in `tests/consumer/`, the examples). Snapshots of generated code and the
 //! full vendor spec check live with the generator, in `codegen/tests/it/`.
 //!
-//! The library holds what the package tests share: running cargo inside a test.
+//! The library holds what the test files share: the simulator and its credentials, wait
+//! settings for its fast steps, and running cargo inside a test.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+
+use migrate_runtime::wait::WaitOptions;
+use migrate_sim::{SimConfig, SimHandle};
+
+/// The simulator's user and password.
+pub const USER: &str = "admin";
+pub const PASSWORD: &str = "Password123!";
+
+/// A simulator of all three services on a free local port, its work moving on every `step`.
+pub async fn sim_with_step(step: Duration) -> SimHandle {
+    let config = SimConfig::default().with_step(step);
+    migrate_sim::start("127.0.0.1:0".parse().expect("address"), config)
+        .await
+        .expect("the simulator starts")
+}
+
+/// A simulator with a 20 ms step.
+pub async fn sim() -> SimHandle {
+    sim_with_step(Duration::from_millis(20)).await
+}
+
+/// Polls often enough for the 20 ms step, and gives up well before a test would hang.
+pub fn fast() -> WaitOptions {
+    WaitOptions {
+        interval: Duration::from_millis(10),
+        max_interval: Duration::from_millis(40),
+        timeout: Duration::from_secs(20),
+        ..WaitOptions::default()
+    }
+}
 
 /// The workspace root.
 pub fn root() -> PathBuf {

@@ -4,30 +4,11 @@
 //! What the server saw is checked through the simulator's request log, not assumed.
 
 use migrate_clients::ext::ConnectOptions;
-use migrate_runtime::wait::{Progress, WaitOptions};
-use migrate_sim::{Fault, SimConfig, SimHandle};
+use migrate_runtime::wait::Progress;
+use migrate_sim::{Fault, SimHandle};
 use std::time::Duration;
 
-const USER: &str = "admin";
-const PASSWORD: &str = "Password123!";
-
-/// A simulator of all three services with a 20 ms step.
-async fn sim() -> SimHandle {
-    let config = SimConfig::default().with_step(Duration::from_millis(20));
-    migrate_sim::start("127.0.0.1:0".parse().expect("address"), config)
-        .await
-        .expect("the simulator starts")
-}
-
-/// Polls often enough for the 20 ms step, and gives up well before the test would hang.
-fn fast() -> WaitOptions {
-    WaitOptions {
-        interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(40),
-        timeout: Duration::from_secs(10),
-        ..WaitOptions::default()
-    }
-}
+use migrate_tests::{fast, sim, PASSWORD, USER};
 
 /// Collects the state of every progress report.
 fn record(states: &mut Vec<String>) -> impl FnMut(&Progress) + '_ {

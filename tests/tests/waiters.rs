@@ -14,17 +14,12 @@ use migrate_clients::{lcm, powerstore, vipr};
 use migrate_runtime::wait::{Progress, WaitOptions};
 use migrate_runtime::waiter::Finished;
 use migrate_runtime::RetryPolicy;
-use migrate_sim::{Fault, SimConfig, SimHandle};
-
-const USER: &str = "admin";
-const PASSWORD: &str = "Password123!";
+use migrate_sim::{Fault, SimHandle};
+use migrate_tests::{PASSWORD, USER};
 
 /// A simulator whose work moves on every 100 ms: many polls per state.
 async fn sim() -> SimHandle {
-    let config = SimConfig::default().with_step(Duration::from_millis(100));
-    migrate_sim::start("127.0.0.1:0".parse().expect("address"), config)
-        .await
-        .expect("the simulator starts")
+    migrate_tests::sim_with_step(Duration::from_millis(100)).await
 }
 
 fn no_retries() -> ConnectOptions {

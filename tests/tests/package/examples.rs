@@ -14,28 +14,8 @@ mod vipr_full_copy;
 use migrate_clients::ext::lcm::ImportError;
 use migrate_clients::ext::vipr::TaskOutcome;
 use migrate_clients::powerstore::types::ImportSessionStateEnum;
-use migrate_runtime::wait::WaitOptions;
-use migrate_sim::{SimConfig, SimHandle};
-use std::time::Duration;
 
-const USER: &str = "admin";
-const PASSWORD: &str = "Password123!";
-
-async fn sim() -> SimHandle {
-    let config = SimConfig::default().with_step(Duration::from_millis(20));
-    migrate_sim::start("127.0.0.1:0".parse().expect("address"), config)
-        .await
-        .expect("the simulator starts")
-}
-
-fn fast() -> WaitOptions {
-    WaitOptions {
-        interval: Duration::from_millis(10),
-        max_interval: Duration::from_millis(40),
-        timeout: Duration::from_secs(20),
-        ..WaitOptions::default()
-    }
-}
+use migrate_tests::{fast, sim, PASSWORD, USER};
 
 #[tokio::test]
 async fn powerstore_example_imports_a_volume_to_completion() {
