@@ -175,13 +175,102 @@ fn inner_lines(formatted: &str) -> String {
 }
 
 fn unparse(file: &str, tokens: TokenStream) -> Result<String, Error> {
-    let syntax: syn::File = syn::parse2(tokens).map_err(|e| {
+    let mut syntax: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::in_file(
             file,
             format!("internal error: the generated code does not parse: {e}"),
         )
     })?;
-    Ok(prettyplease::unparse(&syntax))
+    stand_in_item_macros(&mut syntax.items);
+    Ok(restore_item_macros(&prettyplease::unparse(&syntax)))
+}
+
+/// What a stand-in module's name starts with; the macro's path follows, its segments
+/// joined by `__`.
+const MACRO_STAND_IN: &str = "__macro__";
+
+/// prettyplease prints a macro's body as a run of tokens. A generated item macro
+/// (`rt::object! { struct .. }`) wraps one item, so it is replaced by a module holding
+/// that item, which prettyplease formats like any other (at the width and indentation it
+/// has inside the macro), and [`restore_item_macros`] turns the module's first line back
+/// into the macro's.
+fn stand_in_item_macros(items: &mut [syn::Item]) {
+    for item in items {
+        match item {
+            syn::Item::Mod(module) => {
+                if let Some((_, content)) = &mut module.content {
+                    stand_in_item_macros(content);
+                }
+            }
+            syn::Item::Macro(item_macro) => {
+                if let Some(module) = stand_in(item_macro) {
+                    *item = syn::Item::Mod(module);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn stand_in(item_macro: &mut syn::ItemMacro) -> Option<syn::ItemMod> {
+    let mac = &item_macro.mac;
+    let syn::MacroDelimiter::Brace(brace) = mac.delimiter else {
+        return None;
+    };
+    let mut segments = Vec::new();
+    for segment in &mac.path.segments {
+        let name = segment.ident.to_string();
+        if name.contains("__") || !segment.arguments.is_none() {
+            return None;
+        }
+        segments.push(name);
+    }
+    if item_macro.ident.is_some() || mac.path.leading_colon.is_some() {
+        return None;
+    }
+    let tokens = std::mem::take(&mut item_macro.mac.tokens);
+    let inner: syn::Item = match syn::parse2(tokens.clone()) {
+        Ok(inner) => inner,
+        Err(_) => {
+            // Not one item: left to print as tokens.
+            item_macro.mac.tokens = tokens;
+            return None;
+        }
+    };
+    let name = format!("{MACRO_STAND_IN}{}", segments.join("__"));
+    Some(syn::ItemMod {
+        attrs: std::mem::take(&mut item_macro.attrs),
+        vis: syn::Visibility::Inherited,
+        unsafety: None,
+        mod_token: Default::default(),
+        ident: syn::Ident::new(&name, proc_macro2::Span::call_site()),
+        content: Some((brace, vec![inner])),
+        semi: None,
+    })
+}
+
+/// `mod __macro__rt__object {` → `rt::object! {`.
+fn restore_item_macros(formatted: &str) -> String {
+    if !formatted.contains(MACRO_STAND_IN) {
+        return formatted.to_string();
+    }
+    let mut out = String::with_capacity(formatted.len());
+    for line in formatted.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let path = trimmed
+            .strip_prefix("mod ")
+            .and_then(|rest| rest.strip_prefix(MACRO_STAND_IN))
+            .and_then(|rest| rest.strip_suffix(" {\n"));
+        match path {
+            Some(path) => {
+                out.push_str(&line[..line.len() - trimmed.len()]);
+                out.push_str(&path.replace("__", "::"));
+                out.push_str("! {\n");
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 fn with_header(file: &str, code: &str) -> String {

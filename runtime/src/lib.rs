@@ -17,6 +17,7 @@ pub mod command;
 mod error;
 pub mod lenient;
 mod messages;
+mod model;
 pub mod object;
 pub mod paging;
 mod redact;
@@ -51,6 +52,10 @@ pub use futures_util::stream::BoxStream;
 pub use http::HeaderMap;
 pub use reqwest::Method;
 pub use serde_json;
+
+// For the macros in `model`: the generated crate's own `serde` may be renamed.
+#[doc(hidden)]
+pub use serde as __serde;
 pub use url::Url;
 
 // The README's example is compiled as a doc test.

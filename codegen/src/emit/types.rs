@@ -1,12 +1,13 @@
 //! Named types → structs, enums, unions and aliases.
 //!
-//! Structs derive `Debug` and `Clone` and implement serde's traits with one
-//! runtime call per field (`rt::object`); request structs also get `Default`
+//! Structs are declared with `rt::object!`, each field with its wire name and how it is
+//! read (`#[wire(optional = "name")]`), which gives serde's traits as one runtime call per
+//! field; they derive `Debug` and `Clone`, and request structs also get `Default`
 //! (when every required field has one) and a `Validate` impl that checks the
 //! spec's constraints, list items included. Optional nullable fields of types
 //! only requests carry are `Option<Option<T>>`, so a PATCH can send `null`.
-//! String enums keep values the spec does not list in a catch-all variant,
-//! through one-line serde impls that call the runtime. Unions pick their
+//! String enums are declared with `rt::string_enum!` (`Variant = "wire"`) and keep values
+//! the spec does not list in a catch-all variant. Unions pick their
 //! variant by the discriminator property and keep unknown ones as JSON.
 
 use proc_macro2::TokenStream;
@@ -74,14 +75,16 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     let docs = doc_attrs(&def.docs);
     let name = ident(&def.name);
     let default = (s.defaultable && def.in_request).then(|| quote! { Default, });
-    let fields = s.fields.iter().map(|f| emit_field(api, f));
-    let additional = s.additional.as_ref().map(|t| {
-        let t = type_tokens(api, t, true);
-        quote! {
-            /// Properties the spec does not name.
-            pub additional_properties: std::collections::BTreeMap<String, #t>,
-        }
-    });
+    // Required fields first: `rt::object!` reads in declaration order, and a missing
+    // required field ends the read, which then drops only the required fields before it.
+    let (required, optional): (Vec<&Field>, Vec<&Field>) = s
+        .fields
+        .iter()
+        .partition(|f| wire_kind(f).starts_with("required"));
+    let fields = required
+        .into_iter()
+        .chain(optional)
+        .map(|f| emit_field(api, f));
     let fields_const = s.select_all.then(|| {
         let list = s
             .fields
@@ -109,85 +112,38 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
             }
         }
     });
-    let serde_impls = struct_serde(s, &name);
-    quote! {
-        #docs
-        #[derive(Debug, Clone, #default)]
-        pub struct #name {
-            #(#fields)*
-            #additional
+    let rest = s.additional.as_ref().map(|t| {
+        let t = type_tokens(api, t, true);
+        quote! {
+            #[rest]
+            pub additional_properties: std::collections::BTreeMap<String, #t>,
         }
-        #serde_impls
+    });
+    quote! {
+        rt::object! {
+            #docs
+            #[derive(Debug, Clone, #default)]
+            pub struct #name {
+                #(#fields)*
+                #rest
+            }
+        }
         #fields_const
         #validate
     }
 }
 
-/// `Serialize` and `Deserialize`, one runtime call per field (see
-/// `migrate_runtime::object` for why not serde's derive, and why the calls
-/// record failures instead of returning them).
-fn struct_serde(s: &Struct, name: &proc_macro2::Ident) -> TokenStream {
-    let skip_absent = |f: &Field| f.optional && !f.nullable;
-    let writes = s.fields.iter().map(|f| {
-        let field = ident(&f.name);
-        let wire = lit(&f.wire_name);
-        if skip_absent(f) {
-            quote! { object.optional(#wire, &self.#field); }
-        } else {
-            quote! { object.required(#wire, &self.#field); }
-        }
-    });
-    // Required fields first: a missing one ends the read, and nothing read
-    // before it then has to be dropped but other required fields.
-    let (optional, required): (Vec<&Field>, Vec<&Field>) =
-        s.fields.iter().partition(|f| skip_absent(f));
-    let reads = required.iter().chain(&optional).map(|f| {
-        let field = ident(&f.name);
-        let wire = lit(&f.wire_name);
-        // Lists are read item by item by the runtime (cheaper to compile than `Vec`'s impl).
-        let list = !f.nullable && !f.boxed && matches!(f.ty, TypeRef::List(_));
-        let method = match (skip_absent(f), list) {
-            _ if f.clearable => "clearable",
-            (true, false) => "optional",
-            (true, true) => "optional_list",
-            (false, false) => "required",
-            (false, true) => "required_list",
-        };
-        let method = format_ident!("{method}");
-        // A missing required field ends the read.
-        let end = (!skip_absent(f)).then(|| quote! { ? });
-        quote! { #field: object.#method(#wire) #end, }
-    });
-    let (write_rest, read_rest) = match s.additional {
-        Some(_) => (
-            Some(quote! { object.rest(&self.additional_properties); }),
-            Some(quote! { additional_properties: object.rest(), }),
-        ),
-        None => (None, None),
-    };
-    let empty = s.fields.is_empty() && s.additional.is_none();
-    let (writer, reader) = if empty {
-        (quote! { let object }, quote! { _object })
-    } else {
-        (quote! { let mut object }, quote! { object })
-    };
-    quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #writer = rt::object::Writer::new(serializer);
-                #(#writes)*
-                #write_rest
-                object.end()
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::object::read(deserializer, |#reader| Some(Self {
-                    #(#reads)*
-                    #read_rest
-                }))
-            }
-        }
+/// How `rt::object!` reads and writes a field (its `#[wire(KIND = ..)]`).
+fn wire_kind(f: &Field) -> &'static str {
+    let skip_absent = f.optional && !f.nullable;
+    // Lists are read item by item by the runtime (cheaper to compile than `Vec`'s impl).
+    let list = !f.nullable && !f.boxed && matches!(f.ty, TypeRef::List(_));
+    match (skip_absent, list) {
+        _ if f.clearable => "clearable",
+        (true, false) => "optional",
+        (true, true) => "optional_list",
+        (false, false) => "required",
+        (false, true) => "required_list",
     }
 }
 
@@ -208,9 +164,12 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
         let gap = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
         quote! { #gap #[doc = " `Some(None)` sends `null`, which clears the value."] }
     });
+    let kind = format_ident!("{}", wire_kind(f));
+    let wire = lit(&f.wire_name);
     quote! {
         #docs
         #clear_doc
+        #[wire(#kind = #wire)]
         pub #name: #ty,
     }
 }
@@ -318,63 +277,27 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<_> = e.variants.iter().map(|v| lit(&v.wire_name)).collect();
-    let variant_docs = e.variants.iter().map(|v| format!(" `{}`", v.wire_name));
-    let derive_default = e.default.is_some().then(|| quote! { Default, });
-    let defaults =
-        (0..e.variants.len()).map(|i| (e.default == Some(i)).then(|| quote! { #[default] }));
+    // `#[default]` cannot be told from the variants inside the macro; the impl is written out.
+    let default = e.default.and_then(|i| variants.get(i)).map(|variant| {
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self::#variant
+                }
+            }
+        }
+    });
     quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
-        pub enum #name {
-            #(#[doc = #variant_docs] #defaults #variants,)*
-            /// A value this version of the spec does not list.
-            #unknown(String),
-        }
-        impl rt::StringEnum for #name {
-            const VALUES: &'static [&'static str] = &[#(#wires),*];
-            fn from_wire(value: String) -> Self {
-                match value.as_str() {
-                    #(#wires => Self::#variants,)*
-                    _ => Self::#unknown(value),
-                }
-            }
-            fn as_wire(&self) -> &str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                    Self::#unknown(value) => value,
-                }
-            }
-            fn is_known(&self) -> bool {
-                !matches!(self, Self::#unknown(_))
+        rt::string_enum! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            pub enum #name {
+                #(#variants = #wires,)*
+                #[unknown]
+                #unknown(String),
             }
         }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                rt::string_enum::serialize(self, serializer)
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::string_enum::deserialize(deserializer)
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(rt::StringEnum::as_wire(self))
-            }
-        }
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            // Not `Self::Err`: an enum may have a variant of that name.
-            fn from_str(value: &str) -> Result<Self, std::convert::Infallible> {
-                Ok(rt::StringEnum::from_wire(value.to_string()))
-            }
-        }
-        impl rt::Validate for #name {
-            fn validate(&self) -> Result<(), rt::ValidationError> {
-                rt::check::known_enum("", self)
-            }
-        }
+        #default
     }
 }
 
