@@ -175,6 +175,37 @@ pub fn code_size(dir: &Path) -> Result<(usize, usize)> {
     Ok((lines, bytes))
 }
 
+/// Lines of the Rust files under `dir/src` that only the cargo feature `feature` compiles:
+/// each top-level item right after a `#[cfg(feature = "..")]` line, to its closing brace.
+pub fn feature_lines(dir: &Path, feature: &str) -> Result<usize> {
+    let gate = format!("#[cfg(feature = \"{feature}\")]");
+    let mut count = 0;
+    let mut todo = vec![dir.join("src")];
+    while let Some(dir) = todo.pop() {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                todo.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path)?;
+                let mut inside = false;
+                for line in text.lines() {
+                    if inside {
+                        count += 1;
+                        inside = line != "}" && !line.ends_with(';');
+                    } else if line == gate {
+                        count += 1;
+                        inside = true;
+                    }
+                }
+            }
+        }
+    }
+    Ok(count)
+}
+
 /// Runs the compile figures and adds their rows.
 pub fn run(bench: &mut Bench, generated: &Generated) -> Result<()> {
     let builds = bench.work.join("builds");
@@ -264,6 +295,17 @@ pub fn run(bench: &mut Bench, generated: &Generated) -> Result<()> {
             "lines of generated Rust",
             &against,
             Ok(migrate_lines as f64),
+            peer_size.as_ref().map(|s| s.0 as f64).map_err(Clone::clone),
+            count,
+        )
+        .ratio_at_most(0.8),
+    );
+    let cli_lines = feature_lines(&generated.migrate, "cli")?;
+    rows.push(
+        Row::compare(
+            "lines of generated Rust, without the `cli` feature's modules",
+            &against,
+            Ok(migrate_lines.saturating_sub(cli_lines) as f64),
             peer_size.as_ref().map(|s| s.0 as f64).map_err(Clone::clone),
             count,
         )
@@ -424,5 +466,18 @@ mod tests {
         let manifest = "[package]\nname = \"x\"\n[features]\n# all\ndefault = [\"a\", \"b\"]\na = []\nb = []\ncli = [\"dep:clap\"]\n[dependencies]\nserde = \"1\"\n";
         assert_eq!(service_features(manifest), ["a", "b"]);
         assert!(service_features("[features]\ncli = []\n").is_empty());
+    }
+
+    #[test]
+    fn feature_lines_counts_the_gated_top_level_items() {
+        let dir = std::env::temp_dir().join(format!("bench-feature-lines-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        let lib =
+            "pub mod types {\n}\n#[cfg(feature = \"cli\")]\npub mod cli {\n    fn f() {}\n}\n\
+                   #[cfg(feature = \"cli\")]\npub use cli::f;\npub struct Client;\n";
+        std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
+        let counted = feature_lines(&dir, "cli").unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(counted, 6);
     }
 }

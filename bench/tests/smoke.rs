@@ -94,6 +94,7 @@ fn smoke_run_prints_a_full_table() {
         "generation, peak memory",
         "clean debug build of the generated crate",
         "lines of generated Rust",
+        "lines of generated Rust, without the `cli` feature's modules",
         "listing 60 import sessions",
         "listing peak memory",
         "migrate import-session get",

@@ -188,7 +188,8 @@ fn emit_operation(api: &Api, op: &Operation) -> TokenStream {
         #doc_sep
         #[doc = #signature]
         pub fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<rt::Response<#success>, rt::Error<#error>>> + '_ {
-            rt::call::<#success, #error>(&self.transport, Self::#builder(#(#names),*), |response| #decode)
+            // The types come from the return type.
+            rt::call(&self.transport, Self::#builder(#(#names),*), |response| #decode)
         }
 
         #[doc = #builder_doc]
@@ -694,8 +695,11 @@ fn merge_arms(api: &Api, op: &Operation, shape: &Success) -> TokenStream {
                 quote! { #status => response.empty_as(None), }
             }
             (_, ResponseBody::Empty) => quote! { #status => response.empty_as(#wrap), },
+            // A variant's constructor names the body type; through `Some` it is named here.
+            (Success::Enum, ResponseBody::Json(_)) => {
+                quote! { #status => response.json_into(#wrap), }
+            }
             (_, ResponseBody::Json(_)) => {
-                // The body type cannot be inferred through the wrapper, so it is named.
                 let ty = body_type(api, &r.body);
                 quote! { #status => response.json_into::<#ty, _, _>(#wrap), }
             }

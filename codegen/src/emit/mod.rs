@@ -350,14 +350,19 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// `#[doc]` and `#[deprecated]` attributes.
 pub(crate) fn doc_attrs(docs: &Docs) -> TokenStream {
     let lines = docs.text.as_deref().map(doc_lines).unwrap_or_default();
-    let deprecated = docs.deprecated.as_ref().map(|note| {
+    let deprecated = deprecated_attr(docs);
+    quote! { #(#[doc = #lines])* #deprecated }
+}
+
+/// `#[deprecated]`, with the spec's note if it has one.
+pub(crate) fn deprecated_attr(docs: &Docs) -> Option<TokenStream> {
+    docs.deprecated.as_ref().map(|note| {
         if note.is_empty() {
             quote! { #[deprecated] }
         } else {
             quote! { #[deprecated(note = #note)] }
         }
-    });
-    quote! { #(#[doc = #lines])* #deprecated }
+    })
 }
 
 /// Doc text made safe for rustdoc and tidy for clippy's doc lints: leading

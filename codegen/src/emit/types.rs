@@ -13,7 +13,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, ident, lit, type_tokens};
+use super::{deprecated_attr, doc_attrs, doc_lines, ident, lit, type_tokens};
 use crate::ir::{Api, Constraints, Enum, Field, Shape, Struct, TypeDef, TypeKind, TypeRef, Union};
 
 /// The named type `index` of the spec.
@@ -148,7 +148,15 @@ fn wire_kind(f: &Field) -> &'static str {
 }
 
 fn emit_field(api: &Api, f: &Field) -> TokenStream {
-    let docs = doc_attrs(&f.docs);
+    let mut lines = f.docs.text.as_deref().map(doc_lines).unwrap_or_default();
+    if f.clearable {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(" `Some(None)` sends `null`, which clears the value.".to_string());
+    }
+    // `rt::object!` takes a field's docs, then `#[deprecated]`, then `#[wire]`.
+    let deprecated = deprecated_attr(&f.docs);
     let name = ident(&f.name);
     let mut ty = type_tokens(api, &f.ty, true);
     if f.boxed {
@@ -160,15 +168,11 @@ fn emit_field(api: &Api, f: &Field) -> TokenStream {
     if f.optional {
         ty = quote! { Option<#ty> };
     }
-    let clear_doc = f.clearable.then(|| {
-        let gap = (!docs.is_empty()).then(|| quote! { #[doc = ""] });
-        quote! { #gap #[doc = " `Some(None)` sends `null`, which clears the value."] }
-    });
     let kind = format_ident!("{}", wire_kind(f));
     let wire = lit(&f.wire_name);
     quote! {
-        #docs
-        #clear_doc
+        #(#[doc = #lines])*
+        #deprecated
         #[wire(#kind = #wire)]
         pub #name: #ty,
     }

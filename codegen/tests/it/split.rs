@@ -217,7 +217,8 @@ fn a_split_crate_has_one_module_and_one_feature_per_tag() {
         lines[..at]
             .iter()
             .rev()
-            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+            // The type's attributes and docs, and the `rt::object! {` it is declared in.
+            .take_while(|l| l.starts_with("#[") || l.starts_with("///") || l.ends_with("! {"))
             .find(|l| l.starts_with("#[cfg"))
             .copied()
             .unwrap_or_default()
