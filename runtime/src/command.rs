@@ -109,7 +109,7 @@ impl ThenWait {
 /// how to give it.
 pub fn body<T: DeserializeOwned>(
     file: Option<Value>,
-    flags: Vec<(&'static str, Option<Value>)>,
+    flags: impl IntoIterator<Item = (&'static str, Option<Value>)>,
 ) -> Result<T, ValidationError> {
     let mut object = match file {
         None => Map::new(),
@@ -154,6 +154,14 @@ pub fn any_body<E: serde::Serialize>(error: Error<E>) -> Error<Value> {
 /// A flag's value as JSON (`None` when the flag was not given).
 pub fn flag<T: serde::Serialize>(value: &Option<T>) -> Option<Value> {
     value.as_ref().and_then(|v| serde_json::to_value(v).ok())
+}
+
+/// A repeatable flag's values as one JSON list, `None` when the flag was not given.
+pub fn list_flag<T: serde::Serialize>(values: &[T]) -> Option<Value> {
+    if values.is_empty() {
+        return None;
+    }
+    serde_json::to_value(values).ok()
 }
 
 /// A flag that takes JSON text (a parameter of an object or union type), read as `T`.
@@ -240,16 +248,22 @@ mod tests {
         }
         let b: Body = body(
             Some(json!({"name": "file"})),
-            vec![("name", Some(json!("flag")))],
+            [("name", Some(json!("flag")))],
         )
         .unwrap();
         assert_eq!(b.name, "flag");
-        let e = body::<Body>(None, vec![("name", None)]).unwrap_err();
+        let e = body::<Body>(None, [("name", None)]).unwrap_err();
         assert_eq!(
             e.to_string(),
             "--body: the body needs `name`: give --name or put it in --body"
         );
         let e = body::<Body>(Some(json!([1])), vec![]).unwrap_err();
         assert!(e.to_string().contains("must be an object"), "{e}");
+    }
+
+    #[test]
+    fn a_list_flag_not_given_is_absent() {
+        assert_eq!(list_flag::<String>(&[]), None);
+        assert_eq!(list_flag(&["a", "b"]), Some(json!(["a", "b"])));
     }
 }

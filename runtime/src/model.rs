@@ -145,8 +145,9 @@ macro_rules! __object_read {
     };
 }
 
-/// Declares a string enum: one variant per value the spec lists, written `Variant = "wire"`,
-/// and a last variant marked `#[unknown]` that keeps any other value.
+/// Declares a string enum: one variant per value the spec lists, written `Variant = "wire"`
+/// (one may be marked `#[default]` for `derive(Default)`), and a last variant marked
+/// `#[unknown]` that keeps any other value.
 ///
 /// It implements [`StringEnum`](crate::StringEnum), serde's traits through
 /// [`string_enum::serialize`](crate::string_enum::serialize) and
@@ -159,8 +160,9 @@ macro_rules! __object_read {
 /// use migrate_runtime::StringEnum;
 /// migrate_runtime::string_enum! {
 ///     /// A session's state.
-///     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///     #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 ///     pub enum State {
+///         #[default]
 ///         InProgress = "In_Progress",
 ///         Failed = "Failed",
 ///         #[unknown]
@@ -170,13 +172,14 @@ macro_rules! __object_read {
 /// assert_eq!(serde_json::from_str::<State>(r#""in_progress""#).unwrap(), State::InProgress);
 /// assert_eq!(State::from_wire("New".into()), State::Unknown("New".into()));
 /// assert_eq!(State::Failed.to_string(), "Failed");
+/// assert_eq!(State::default(), State::InProgress);
 /// ```
 #[macro_export]
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $( $variant:ident = $wire:literal, )*
+            $( $(#[default $($default:tt)*])? $variant:ident = $wire:literal, )*
             #[unknown]
             $unknown:ident(String) $(,)?
         }
@@ -185,6 +188,7 @@ macro_rules! string_enum {
         pub enum $name {
             $(
                 #[doc = concat!(" `", $wire, "`")]
+                $(#[default $($default)*])?
                 $variant,
             )*
             /// A value this version of the spec does not list.

@@ -12,10 +12,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, ident, lit, type_tokens};
+use super::{doc_lines, flags, ident, lit, type_tokens};
 use crate::ir::{
-    Api, ArgShape, ArgSource, Body, BodyFile, Command, CommandArg, Operation, Paging, TypeKind,
-    TypeRef,
+    Api, ArgShape, ArgSource, Body, BodyFile, Command, CommandArg, Operation, Paging, TypeRef,
 };
 use crate::normalize::unraw;
 
@@ -47,6 +46,7 @@ fn emit_command(api: &Api, op: &Operation) -> TokenStream {
             }
             BodyFile::Json => "The request body as JSON or YAML: a file, or - for standard input. Flags for its fields are set over it.".to_string(),
         };
+        let help = format!(" {help}");
         quote! {
             #[doc = #help]
             #[arg(long = "body", value_name = "FILE")]
@@ -72,7 +72,7 @@ fn emit_command(api: &Api, op: &Operation) -> TokenStream {
 /// The clap field of one argument.
 fn arg_field(api: &Api, arg: &CommandArg) -> TokenStream {
     let field = ident(&arg.field);
-    let help = lit(&arg.help);
+    let flags::FlagHelp { doc, arg: help } = flags::help(&arg.help);
     let long = arg.long.as_deref().map(|l| {
         let l = lit(l);
         quote! { long = #l, }
@@ -106,7 +106,8 @@ fn arg_field(api: &Api, arg: &CommandArg) -> TokenStream {
         ),
     };
     quote! {
-        #[arg(#long #value_name help = #help, #required #parser #action)]
+        #doc
+        #[arg(#long #value_name #help #required #parser #action)]
         pub #field: #ty,
     }
 }
@@ -121,24 +122,10 @@ fn allow_large_error() -> TokenStream {
     }
 }
 
-fn enum_type(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
-    let TypeRef::Named(id) = ty else { return None };
-    match &api.types[id.0].kind {
-        TypeKind::Enum(_) => Some(type_tokens(api, ty, false)),
-        TypeKind::Alias(inner) => enum_type(api, inner),
-        _ => None,
-    }
-}
-
 /// The `value_parser` of a scalar (enums list their values; numbers may be negative).
 fn parser(api: &Api, ty: &TypeRef) -> TokenStream {
-    match enum_type(api, ty) {
-        Some(e) => quote! {
-            value_parser = clap::builder::TypedValueParser::map(
-                clap::builder::PossibleValuesParser::new(<#e as rt::StringEnum>::VALUES.iter().copied()),
-                <#e as rt::StringEnum>::from_wire,
-            ),
-        },
+    match flags::enum_type(api, ty) {
+        Some(e) => flags::enum_parser(&e),
         None if matches!(ty, TypeRef::I32 | TypeRef::I64 | TypeRef::F64) => {
             quote! { allow_negative_numbers = true, }
         }
@@ -210,7 +197,7 @@ fn emit_request(api: &Api, op: &Operation, command: &Command) -> TokenStream {
                 ArgSource::BodyField(wire) => {
                     let field = ident(&a.field);
                     let value = match a.shape {
-                        ArgShape::List => quote! { (!self.#field.is_empty()).then(|| serde_json::to_value(&self.#field).unwrap_or_default()) },
+                        ArgShape::List => quote! { rt::command::list_flag(&self.#field) },
                         _ => quote! { rt::command::flag(&self.#field) },
                     };
                     Some(quote! { (#wire, #value) })
@@ -218,7 +205,7 @@ fn emit_request(api: &Api, op: &Operation, command: &Command) -> TokenStream {
                 _ => None,
             });
             prepare.extend(quote! {
-                let body: #rust = rt::command::body(body, vec![#(#pairs),*])?;
+                let body: #rust = rt::command::body(body, [#(#pairs),*])?;
             });
             call.push(quote! { &body });
         }
@@ -345,6 +332,15 @@ fn emit_index(api: &Api) -> TokenStream {
         quote! { Self::#variant(_) => &OPERATIONS[#i], }
     });
     let infos = commands.iter().map(|(op, c)| info(api, op, c));
+    let takes_enum = commands.iter().any(|(_, c)| {
+        c.args.iter().any(|a| {
+            matches!(
+                a.shape,
+                ArgShape::Plain | ArgShape::Optional | ArgShape::List
+            ) && flags::enum_type(api, &a.ty).is_some()
+        })
+    });
+    let string_enum = takes_enum.then(flags::string_enum_fn);
     // The operations some answer is waited on with: each takes the one id.
     let polled: std::collections::BTreeSet<usize> = api
         .operations
@@ -425,6 +421,7 @@ fn emit_index(api: &Api) -> TokenStream {
         }
         /// Every operation that has a command, in the order of the spec.
         pub const OPERATIONS: &[rt::command::Info] = &[#(#infos),*];
+        #string_enum
         #(#polls)*
         #(#polls_elsewhere)*
     }

@@ -14,13 +14,37 @@ use heck::{ToKebabCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{ident, lit, type_tokens};
-use crate::ir::{Api, Body, Field, Operation, TypeKind, TypeRef};
+use super::{flags, ident, lit, type_tokens};
+use crate::ir::{Api, Body, Field, Operation, Struct, TypeDef, TypeKind, TypeRef};
 use crate::normalize::unraw;
 
-/// The flags of operation `index`'s body, when it has a struct body.
+/// The flags of operation `index`'s body, when it has a struct body; last, the value
+/// parser of enum flags if some flag takes an enum.
 pub(super) fn emit_item(api: &Api, index: usize) -> TokenStream {
-    emit_args(api, &api.operations[index]).unwrap_or_default()
+    match api.operations.get(index) {
+        Some(op) => emit_args(api, op).unwrap_or_default(),
+        None if takes_enum(api) => flags::string_enum_fn(),
+        None => TokenStream::new(),
+    }
+}
+
+/// How many items the `cli` module has.
+pub(super) fn item_count(api: &Api) -> usize {
+    api.operations.len() + 1
+}
+
+/// Whether a flag of some operation's body takes a string enum.
+fn takes_enum(api: &Api) -> bool {
+    api.operations.iter().any(|op| {
+        let Some((_, _, shaped)) = flagged_body(api, op) else {
+            return false;
+        };
+        shaped.iter().any(|(f, s)| match (s, &f.ty) {
+            (Shape::Scalar, ty) => flags::enum_type(api, ty).is_some(),
+            (Shape::List, TypeRef::List(inner)) => flags::enum_type(api, inner).is_some(),
+            _ => false,
+        })
+    })
 }
 
 /// How one body field maps to a flag.
@@ -35,7 +59,12 @@ enum Shape {
     Skipped(&'static str),
 }
 
-fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
+/// The operation's body, when it is a struct the flags can build: its definition, the
+/// struct, and how each field maps to a flag.
+fn flagged_body<'a>(
+    api: &'a Api,
+    op: &Operation,
+) -> Option<(&'a TypeDef, &'a Struct, Vec<(&'a Field, Shape)>)> {
     let Some(Body::Json(TypeRef::Named(id))) = &op.body else {
         return None;
     };
@@ -50,6 +79,11 @@ fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
     {
         return None;
     }
+    Some((body_def, body, shaped))
+}
+
+fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let (body_def, body, shaped) = flagged_body(api, op)?;
     let op_name = unraw(&op.name);
     let name = format_ident!("{}Args", op_name.to_upper_camel_case());
     let body_ty = ident(&body_def.name);
@@ -134,16 +168,6 @@ fn shape(api: &Api, f: &Field) -> Shape {
     }
 }
 
-/// Whether the type is (an alias of) a string enum, and which.
-fn enum_of(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
-    let TypeRef::Named(id) = ty else { return None };
-    match &api.types[id.0].kind {
-        TypeKind::Enum(_) => Some(type_tokens(api, ty, false)),
-        TypeKind::Alias(inner) => enum_of(api, inner),
-        _ => None,
-    }
-}
-
 /// Whether the type is (an alias of) `bool`.
 fn is_bool(api: &Api, ty: &TypeRef) -> bool {
     match ty {
@@ -153,18 +177,6 @@ fn is_bool(api: &Api, ty: &TypeRef) -> bool {
             _ => false,
         },
         _ => false,
-    }
-}
-
-/// The `value_parser` for an enum: the spec's values, mapped to the variant.
-fn enum_parser(ty: &TokenStream) -> TokenStream {
-    quote! {
-        clap::builder::TypedValueParser::map(
-            clap::builder::PossibleValuesParser::new(
-                <#ty as rt::StringEnum>::VALUES.iter().copied(),
-            ),
-            <#ty as rt::StringEnum>::from_wire,
-        )
     }
 }
 
@@ -186,7 +198,7 @@ fn flag_name(f: &Field) -> String {
 fn scalar_field(api: &Api, f: &Field) -> TokenStream {
     let field = ident(&f.name);
     let long = lit(&flag_name(f));
-    let help = lit(&help(api, f));
+    let flags::FlagHelp { doc, arg: help } = flags::help(&help(api, f));
     let ty = type_tokens(api, &f.ty, false);
     let required = (!f.optional).then(|| quote! { required = true, });
     let field_ty = if f.optional {
@@ -196,8 +208,9 @@ fn scalar_field(api: &Api, f: &Field) -> TokenStream {
     };
     if is_bool(api, &f.ty) {
         return quote! {
+            #doc
             #[arg(
-                long = #long, help = #help, #required
+                long = #long, #help #required
                 action = clap::ArgAction::Set,
                 num_args = 0..=1,
                 require_equals = true,
@@ -207,12 +220,10 @@ fn scalar_field(api: &Api, f: &Field) -> TokenStream {
             pub #field: #field_ty,
         };
     }
-    let parser = enum_of(api, &f.ty).map(|e| {
-        let parser = enum_parser(&e);
-        quote! { value_parser = #parser, }
-    });
+    let parser = flags::enum_type(api, &f.ty).map(|e| flags::enum_parser(&e));
     quote! {
-        #[arg(long = #long, help = #help, #required #parser)]
+        #doc
+        #[arg(long = #long, #help #required #parser)]
         pub #field: #field_ty,
     }
 }
@@ -220,18 +231,17 @@ fn scalar_field(api: &Api, f: &Field) -> TokenStream {
 fn list_field(api: &Api, f: &Field) -> TokenStream {
     let field = ident(&f.name);
     let long = lit(&flag_name(f));
-    let help = lit(&format!("{} (repeat the flag for several)", help(api, f)));
+    let flags::FlagHelp { doc, arg: help } =
+        flags::help(&format!("{} (repeat the flag for several)", help(api, f)));
     let TypeRef::List(inner) = &f.ty else {
         unreachable!("list_field is only called for lists")
     };
     let ty = type_tokens(api, inner, false);
     let required = (!f.optional).then(|| quote! { required = true, });
-    let parser = enum_of(api, inner).map(|e| {
-        let parser = enum_parser(&e);
-        quote! { value_parser = #parser, }
-    });
+    let parser = flags::enum_type(api, inner).map(|e| flags::enum_parser(&e));
     quote! {
-        #[arg(long = #long, help = #help, #required #parser action = clap::ArgAction::Append)]
+        #doc
+        #[arg(long = #long, #help #required #parser action = clap::ArgAction::Append)]
         pub #field: Vec<#ty>,
     }
 }

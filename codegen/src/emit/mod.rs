@@ -11,6 +11,7 @@
 mod api;
 mod cli;
 mod client;
+mod flags;
 mod operations;
 mod types;
 
@@ -53,6 +54,7 @@ pub const RUNTIME_ITEMS: &[&str] = &[
     "rt::command::body",
     "rt::command::flag",
     "rt::command::json_flag",
+    "rt::command::list_flag",
     "rt::encode_path",
     "rt::object",
     "rt::pairs",
@@ -185,7 +187,7 @@ const CLI: Section = Section {
         doc: " Command-line flags for request bodies (the `cli` feature).",
         feature: Some("cli"),
     },
-    len: operation_count,
+    len: cli::item_count,
     item: cli::emit_item,
 };
 

@@ -281,27 +281,19 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<_> = e.variants.iter().map(|v| lit(&v.wire_name)).collect();
-    // `#[default]` cannot be told from the variants inside the macro; the impl is written out.
-    let default = e.default.and_then(|i| variants.get(i)).map(|variant| {
-        quote! {
-            impl Default for #name {
-                fn default() -> Self {
-                    Self::#variant
-                }
-            }
-        }
-    });
+    let derive_default = e.default.is_some().then(|| quote! { Default, });
+    let defaults =
+        (0..e.variants.len()).map(|i| (e.default == Some(i)).then(|| quote! { #[default] }));
     quote! {
         rt::string_enum! {
             #docs
-            #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, #derive_default)]
             pub enum #name {
-                #(#variants = #wires,)*
+                #(#defaults #variants = #wires,)*
                 #[unknown]
                 #unknown(String),
             }
         }
-        #default
     }
 }
 
