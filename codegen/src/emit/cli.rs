@@ -36,10 +36,10 @@ pub(super) fn item_count(api: &Api) -> usize {
 /// Whether a flag of some operation's body takes a string enum.
 fn takes_enum(api: &Api) -> bool {
     api.operations.iter().any(|op| {
-        let Some((_, _, shaped)) = flagged_body(api, op) else {
+        let Some(flagged) = flagged_body(api, op) else {
             return false;
         };
-        shaped.iter().any(|(f, s)| match (s, &f.ty) {
+        flagged.fields.iter().any(|(f, s)| match (s, &f.ty) {
             (Shape::Scalar, ty) => flags::enum_type(api, ty).is_some(),
             (Shape::List, TypeRef::List(inner)) => flags::enum_type(api, inner).is_some(),
             _ => false,
@@ -59,12 +59,16 @@ enum Shape {
     Skipped(&'static str),
 }
 
-/// The operation's body, when it is a struct the flags can build: its definition, the
-/// struct, and how each field maps to a flag.
-fn flagged_body<'a>(
-    api: &'a Api,
-    op: &Operation,
-) -> Option<(&'a TypeDef, &'a Struct, Vec<(&'a Field, Shape)>)> {
+/// An operation's body that flags can build.
+struct FlaggedBody<'a> {
+    def: &'a TypeDef,
+    body: &'a Struct,
+    /// How each field maps to a flag.
+    fields: Vec<(&'a Field, Shape)>,
+}
+
+/// The operation's body, when it is a struct the flags can build.
+fn flagged_body<'a>(api: &'a Api, op: &Operation) -> Option<FlaggedBody<'a>> {
     let Some(Body::Json(TypeRef::Named(id))) = &op.body else {
         return None;
     };
@@ -79,11 +83,19 @@ fn flagged_body<'a>(
     {
         return None;
     }
-    Some((body_def, body, shaped))
+    Some(FlaggedBody {
+        def: body_def,
+        body,
+        fields: shaped,
+    })
 }
 
 fn emit_args(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let (body_def, body, shaped) = flagged_body(api, op)?;
+    let FlaggedBody {
+        def: body_def,
+        body,
+        fields: shaped,
+    } = flagged_body(api, op)?;
     let op_name = unraw(&op.name);
     let name = format_ident!("{}Args", op_name.to_upper_camel_case());
     let body_ty = ident(&body_def.name);
