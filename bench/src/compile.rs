@@ -21,6 +21,8 @@ use crate::report::{bytes, count, megabytes, seconds, Row};
 #[derive(Clone, Debug, Deserialize)]
 pub struct Unit {
     pub name: String,
+    /// When it started, in seconds from the start of the build.
+    pub start: f64,
     pub duration: f64,
 }
 
@@ -43,6 +45,17 @@ impl Build {
             .filter(|u| u.name.replace('-', "_") == name)
             .collect();
         (!own.is_empty()).then(|| own.iter().map(|u| u.duration).sum())
+    }
+
+    /// When the first unit of package `name` started: how long the build spent on the
+    /// dependencies before the package's own rustc could begin.
+    pub fn own_start(&self, name: &str) -> Option<f64> {
+        let name = name.replace('-', "_");
+        self.units
+            .iter()
+            .filter(|u| u.name.replace('-', "_") == name)
+            .map(|u| u.start)
+            .reduce(f64::min)
     }
 
     /// The first error line of the build, for a row that says why it failed.
@@ -280,6 +293,18 @@ pub fn run(bench: &mut Bench, generated: &Generated) -> Result<()> {
             .ok_or_else(|| "no timings".to_string()),
         progenitor.as_ref().map_err(Clone::clone).and_then(|b| {
             b.own_seconds("powerstore-progenitor")
+                .ok_or_else(|| "no timings".to_string())
+        }),
+        seconds,
+    ));
+    rows.push(Row::compare(
+        "the generated crate's rustc starts after (its dependencies, --timings)",
+        &against,
+        migrate
+            .own_start("powerstore-migrate")
+            .ok_or_else(|| "no timings".to_string()),
+        progenitor.as_ref().map_err(Clone::clone).and_then(|b| {
+            b.own_start("powerstore-progenitor")
                 .ok_or_else(|| "no timings".to_string())
         }),
         seconds,

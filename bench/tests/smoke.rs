@@ -108,8 +108,12 @@ fn smoke_run_prints_a_full_table() {
     let mut with_ratio = 0;
     for row in &rows {
         let migrate = leading_number(row.migrate());
+        // In smoke mode the dependencies are built already: the crate's rustc starts at once.
+        let may_be_zero = row
+            .figure()
+            .starts_with("the generated crate's rustc starts after");
         assert!(
-            migrate.is_some_and(|m| m > 0.0),
+            migrate.is_some_and(|m| m > 0.0 || (may_be_zero && m == 0.0)),
             "row {:?}: migrate's figure {:?} is not positive",
             row.figure(),
             row.migrate()
