@@ -207,7 +207,10 @@ pub fn feature_lines(dir: &Path, feature: &str) -> Result<usize> {
                 for line in text.lines() {
                     if inside {
                         count += 1;
-                        inside = line != "}" && !line.ends_with(';');
+                        // The item ends at its closing brace, or at its own line's `;`
+                        // (`pub mod tag;`): both at the top level, not indented.
+                        let top = !line.starts_with(char::is_whitespace);
+                        inside = !(top && (line == "}" || line.ends_with(';')));
                     } else if line == gate {
                         count += 1;
                         inside = true;
@@ -498,11 +501,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("bench-feature-lines-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("src")).unwrap();
         let lib =
-            "pub mod types {\n}\n#[cfg(feature = \"cli\")]\npub mod cli {\n    fn f() {}\n}\n\
+            "pub mod types {\n}\n#[cfg(feature = \"cli\")]\npub mod cli {\n    use x;\n    fn f() {}\n}\n\
                    #[cfg(feature = \"cli\")]\npub use cli::f;\npub struct Client;\n";
         std::fs::write(dir.join("src/lib.rs"), lib).unwrap();
         let counted = feature_lines(&dir, "cli").unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(counted, 6);
+        assert_eq!(counted, 7);
     }
 }
