@@ -166,10 +166,9 @@ fn read_timings(target: &Path) -> Result<Vec<Unit>> {
     Ok(stream.next().context("UNIT_DATA is not a list")??)
 }
 
-/// Lines and bytes of the Rust files under `dir/src`.
-pub fn code_size(dir: &Path) -> Result<(usize, usize)> {
-    let mut lines = 0;
-    let mut bytes = 0;
+/// The text of every Rust file under `dir/src`.
+fn rust_sources(dir: &Path) -> Result<Vec<String>> {
+    let mut texts = Vec::new();
     let mut todo = vec![dir.join("src")];
     while let Some(dir) = todo.pop() {
         for entry in
@@ -179,13 +178,20 @@ pub fn code_size(dir: &Path) -> Result<(usize, usize)> {
             if path.is_dir() {
                 todo.push(path);
             } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path)?;
-                lines += text.lines().count();
-                bytes += text.len();
+                texts.push(std::fs::read_to_string(&path)?);
             }
         }
     }
-    Ok((lines, bytes))
+    Ok(texts)
+}
+
+/// Lines and bytes of the Rust files under `dir/src`.
+pub fn code_size(dir: &Path) -> Result<(usize, usize)> {
+    let texts = rust_sources(dir)?;
+    Ok((
+        texts.iter().map(|t| t.lines().count()).sum(),
+        texts.iter().map(String::len).sum(),
+    ))
 }
 
 /// Lines of the Rust files under `dir/src` that only the cargo feature `feature` compiles:
@@ -193,29 +199,18 @@ pub fn code_size(dir: &Path) -> Result<(usize, usize)> {
 pub fn feature_lines(dir: &Path, feature: &str) -> Result<usize> {
     let gate = format!("#[cfg(feature = \"{feature}\")]");
     let mut count = 0;
-    let mut todo = vec![dir.join("src")];
-    while let Some(dir) = todo.pop() {
-        for entry in
-            std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                todo.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path)?;
-                let mut inside = false;
-                for line in text.lines() {
-                    if inside {
-                        count += 1;
-                        // The item ends at its closing brace, or at its own line's `;`
-                        // (`pub mod tag;`): both at the top level, not indented.
-                        let top = !line.starts_with(char::is_whitespace);
-                        inside = !(top && (line == "}" || line.ends_with(';')));
-                    } else if line == gate {
-                        count += 1;
-                        inside = true;
-                    }
-                }
+    for text in rust_sources(dir)? {
+        let mut inside = false;
+        for line in text.lines() {
+            if inside {
+                count += 1;
+                // The item ends at its closing brace, or at its own line's `;`
+                // (`pub mod tag;`): both at the top level, not indented.
+                let top = !line.starts_with(char::is_whitespace);
+                inside = !(top && (line == "}" || line.ends_with(';')));
+            } else if line == gate {
+                count += 1;
+                inside = true;
             }
         }
     }
