@@ -2,7 +2,8 @@
 //!
 //! Pure functions from [`Api`] to tokens, one module per output: [`types`] for the
 //! spec's schemas, [`operations`] for per-operation inputs and response enums,
-//! [`client`] for the `Client` and its methods, [`cli`] for clap flags. The output is a
+//! [`client`] for the `Client` and its methods, [`cli`] for clap flags (with [`flags`], what
+//! the `cli` and `api` modules' flags share). The output is a
 //! list of [`SECTIONS`], each a run of items emitted one item at a time, so that
 //! formatting can take them one by one (and on several threads) instead of holding the
 //! tokens and syntax tree of a whole module at once. The runtime is spelled in one
