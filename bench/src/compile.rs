@@ -283,28 +283,31 @@ pub fn run(bench: &mut Bench, generated: &Generated) -> Result<()> {
         of(|b| b.usage.cpu_s),
         seconds,
     ));
+    // A figure of each crate's own units, from its --timings report.
+    let timing = |figure: fn(&Build, &str) -> Option<f64>| {
+        let no_timings = || "no timings".to_string();
+        (
+            figure(&migrate, "powerstore-migrate").ok_or_else(no_timings),
+            progenitor
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|b| figure(b, "powerstore-progenitor").ok_or_else(no_timings)),
+        )
+    };
+    let (own, peer_own) = timing(Build::own_seconds);
     rows.push(Row::compare(
         "rustc of the generated crate itself (--timings)",
         &against,
-        migrate
-            .own_seconds("powerstore-migrate")
-            .ok_or_else(|| "no timings".to_string()),
-        progenitor.as_ref().map_err(Clone::clone).and_then(|b| {
-            b.own_seconds("powerstore-progenitor")
-                .ok_or_else(|| "no timings".to_string())
-        }),
+        own,
+        peer_own,
         seconds,
     ));
+    let (start, peer_start) = timing(Build::own_start);
     rows.push(Row::compare(
         "the generated crate's rustc starts after (its dependencies, --timings)",
         &against,
-        migrate
-            .own_start("powerstore-migrate")
-            .ok_or_else(|| "no timings".to_string()),
-        progenitor.as_ref().map_err(Clone::clone).and_then(|b| {
-            b.own_start("powerstore-progenitor")
-                .ok_or_else(|| "no timings".to_string())
-        }),
+        start,
+        peer_start,
         seconds,
     ));
     let (migrate_lines, migrate_bytes) = code_size(&generated.migrate)?;
